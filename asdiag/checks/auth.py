@@ -1,0 +1,192 @@
+"""Authentication, decided from the pair: the anonymous request and the authenticated one.
+
+No single status means "wrong password": the catalog answers 401 twice, pypiserver and devpi
+answer 403, devpi and Artifactory may hide a resource behind 404 (see
+``shared/reference/index-servers.md``). So the verdict comes from comparing what the same URL
+answered without and with credentials, and a refusal lists every cause that fits, most likely
+first, with what would tell them apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from asdiag.checks.base import Context
+from asdiag.checks.network import skip
+from asdiag.evidence import Exchange, FetchResult
+from asdiag.findings import Finding
+from asdiag.registry import kind
+from asdiag.urls import is_uuid
+
+AUTH_BLOCKING = (
+    "auth.missing-credentials",
+    "auth.bad-credentials",
+    "auth.forbidden",
+    "auth.not-found-with-credentials",
+)
+_CURL = 'curl -sS -o /dev/null -w "%{{http_code}}\\n" -u "{user}" "{url}"'
+
+
+def _challenge(fetch: FetchResult) -> str | None:
+    return fetch.exchanges[-1].header("www-authenticate")
+
+
+def _curl(ctx: Context) -> tuple[str, ...]:
+    if ctx.url is None:
+        return ()
+    user = ctx.settings.username.value or "$ORG_ID"
+    return (_CURL.format(user=user, url=ctx.url.simple_url),)
+
+
+def check_auth(ctx: Context) -> Sequence[Finding]:
+    anonymous = ctx.evidence.anonymous
+    if anonymous is None or anonymous.response is None:
+        return [skip("Not evaluated: the index gave no answer.")]
+    anon_status = anonymous.response.status
+    authenticated = ctx.evidence.authenticated
+    evidence = anonymous.exchanges + (authenticated.exchanges if authenticated else ())
+
+    if anon_status == 200:
+        return [
+            kind("auth.anonymous-allowed").finding(
+                f"{anonymous.response.url} answered 200 without credentials.", evidence=evidence
+            )
+        ]
+    if anon_status not in (401, 403, 404):
+        return [skip(f"Not evaluated: the anonymous request was answered {anon_status}.")]
+    if ctx.settings.password.value is None:
+        if anon_status == 404:
+            return [skip("Not evaluated: no credentials, and the index answers 404 (see index).")]
+        return [
+            kind("auth.missing-credentials").finding(
+                f"The index answered {anon_status} without credentials, and no password was given.",
+                detail=_challenge_line(anonymous),
+                evidence=evidence,
+            )
+        ]
+    if authenticated is None or authenticated.response is None:
+        if anonymous.credentials_withheld or (authenticated and authenticated.credentials_withheld):
+            return [skip("Credentials not sent over plain http.", blocked_by="url.insecure-scheme")]
+        return [skip("Not evaluated: the authenticated request got no answer.")]
+    if authenticated.credentials_withheld:
+        return [skip(authenticated.credentials_withheld + ".", blocked_by="url.insecure-scheme")]
+    return _verdict(ctx, anonymous, authenticated, evidence)
+
+
+def _challenge_line(fetch: FetchResult) -> str:
+    challenge = _challenge(fetch)
+    if challenge:
+        return f"Challenge: WWW-Authenticate: {challenge}"
+    return "The refusal carried no WWW-Authenticate challenge."
+
+
+def _verdict(
+    ctx: Context, anonymous: FetchResult, authenticated: FetchResult, evidence: tuple[Exchange, ...]
+) -> Sequence[Finding]:
+    assert anonymous.response is not None and authenticated.response is not None
+    anon_status = anonymous.response.status
+    auth_status = authenticated.response.status
+    user = ctx.settings.username
+    who = f"as {user.value!r} (username from {user.describe()})"
+    pair = f"without credentials: {anon_status}; with credentials {who}: {auth_status}."
+
+    if auth_status == 200:
+        challenge = _challenge(anonymous)
+        if anon_status == 401 and challenge and challenge.lower().startswith("basic"):
+            return [
+                kind("auth.challenge-ok").finding(
+                    f"401 challenge, then 200 {who}.", evidence=evidence
+                )
+            ]
+        return [
+            kind("auth.no-challenge").finding(
+                f"Anonymous requests get {anon_status} without a Basic challenge; credentials "
+                f"sent up front work ({who}).",
+                detail=_challenge_line(anonymous),
+                evidence=evidence,
+            )
+        ]
+    if auth_status == 401:
+        return [
+            kind("auth.bad-credentials").finding(
+                f"Two 401s in a row: {pair}",
+                detail=_bad_credentials_detail(ctx),
+                commands=_curl(ctx),
+                evidence=evidence,
+            )
+        ]
+    if auth_status == 403:
+        return [_forbidden(ctx, anonymous, authenticated, pair, evidence)]
+    if auth_status == 404:
+        if anon_status == 404:
+            return [skip("The index answers 404 with and without credentials (see index).")]
+        return [
+            kind("auth.not-found-with-credentials").finding(
+                f"Refused anonymously, not found with credentials: {pair}", evidence=evidence
+            )
+        ]
+    return [skip(f"Not evaluated: the authenticated request was answered {auth_status}.")]
+
+
+def _bad_credentials_detail(ctx: Context) -> str:
+    lines = []
+    org_id = ctx.url.org_id if ctx.url is not None else None
+    user = ctx.settings.username.value
+    if org_id and user and user != org_id:
+        lines.append(
+            f"The username {user!r} is not the organisation id {org_id}: the likely cause."
+        )
+    lines.append(f"The password came from {ctx.settings.password.describe()}.")
+    return "\n".join(lines)
+
+
+def _forbidden(
+    ctx: Context,
+    anonymous: FetchResult,
+    authenticated: FetchResult,
+    pair: str,
+    evidence: tuple[Exchange, ...],
+) -> Finding:
+    """403 with credentials: list the causes that fit, most likely first."""
+    url = ctx.url
+    assert url is not None
+    causes: list[str] = []
+    org_id = url.org_id
+    user = ctx.settings.username.value
+    if org_id and is_uuid(org_id) and user and user != org_id:
+        causes.append(f"The username {user!r} is not the organisation id {org_id} in the URL.")
+    challenged = anonymous.response is not None and anonymous.response.status == 401
+    wrong_org = (
+        "The URL or organisation id is wrong, or names another organisation's catalog: "
+        "the credentials are valid but not for this catalog."
+    )
+    wrong_password = (
+        "The password is wrong and this server answers a wrong password with 403 rather than "
+        "a second 401 (pypiserver and devpi do)."
+    )
+    if url.is_catalog_host:
+        causes += [wrong_org, wrong_password if challenged else ""]
+    else:
+        causes += [wrong_password if challenged else "", wrong_org]
+    headers = dict(authenticated.exchanges[-1].headers)
+    if "x-jfrog-version" in headers or "x-artifactory-id" in headers:
+        causes.append(
+            "Artifactory: the user lacks Deploy/Cache permission on the remote repository."
+        )
+    if url.had_simple_suffix:
+        causes.append(
+            "The URL was given with a /simple suffix; a repository manager configured that way "
+            "builds invalid paths and is refused."
+        )
+    causes = [c for c in causes if c]
+    numbered = "\n".join(f"{i}. {cause}" for i, cause in enumerate(causes, 1))
+    tell = (
+        "To tell them apart: if the same credentials get 200 at the URL the vendor issued, the "
+        "URL is wrong; if they get 401 or 403 there too, the password is."
+    )
+    return kind("auth.forbidden").finding(
+        f"403 with credentials: {pair}",
+        detail=f"Possible causes, most likely first:\n{numbered}\n{tell}",
+        commands=_curl(ctx),
+        evidence=evidence,
+    )

@@ -1,0 +1,61 @@
+"""What a check is and what it reads.
+
+A check is a pure function from a :class:`Context` (settings, the parsed URL and the evidence the
+network probes gathered) to findings. It declares the checks it depends on and the finding ids
+that, when it reports them, block its dependants; the doctor uses both to skip what cannot be
+evaluated and say why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from asdiag.evidence import DnsResult, FetchResult, ProxyChoice
+from asdiag.findings import Finding
+from asdiag.settings import Settings
+from asdiag.urls import CatalogUrl, UrlError
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the network probes saw; ``None`` where a probe did not run."""
+
+    dns: DnsResult | None = None
+    anonymous: FetchResult | None = None
+    authenticated: FetchResult | None = None
+    #: The CA bundle used, as ``(path, source)``, when a request was made over https.
+    ca_bundle: tuple[str, str] | None = None
+
+    @property
+    def fetches(self) -> tuple[FetchResult, ...]:
+        return tuple(f for f in (self.anonymous, self.authenticated) if f is not None)
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything a check may read; nothing in it does I/O."""
+
+    settings: Settings
+    url: CatalogUrl | None
+    url_error: UrlError | None
+    proxy: ProxyChoice | None
+    evidence: Evidence
+    now: datetime
+
+
+@dataclass(frozen=True)
+class Check:
+    """One line of the checklist: a named, grouped, dependent evaluation."""
+
+    name: str
+    group: str
+    description: str
+    #: Names of the checks that must have passed for this one to be evaluated.
+    requires: tuple[str, ...]
+    #: Finding ids this check may report that make its dependants impossible to evaluate.
+    blocking: tuple[str, ...]
+    #: Every finding id the check may report (for ``--list-checks`` and the docs).
+    ids: tuple[str, ...]
+    run: Callable[[Context], Sequence[Finding]]

@@ -1,0 +1,86 @@
+"""Is ``<base>/simple/`` a simple index, and what does it hold?"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from asdiag.checks.base import Context
+from asdiag.checks.network import skip
+from asdiag.evidence import FetchResult
+from asdiag.findings import Finding, Severity
+from asdiag.registry import kind
+from asdiag.simple_api import SUPPORTED_API_VERSION, NotAnIndex, parse_api_version, parse_index_root
+
+
+def _answer(ctx: Context) -> FetchResult | None:
+    """The most informative answer: the authenticated one when it exists, else the anonymous."""
+    for fetch in (ctx.evidence.authenticated, ctx.evidence.anonymous):
+        if fetch is not None and fetch.response is not None and not fetch.credentials_withheld:
+            return fetch
+    return ctx.evidence.anonymous
+
+
+def check_index(ctx: Context) -> Sequence[Finding]:
+    fetch = _answer(ctx)
+    if fetch is None or fetch.response is None:
+        return [skip("Not evaluated: the index gave no answer.")]
+    response = fetch.response
+    if response.status == 404:
+        return [
+            kind("index.not-found").finding(
+                f"{response.url} answered 404.",
+                detail="Check the path: the base URL must be the one /simple/ is appended to.",
+                evidence=fetch.exchanges,
+            )
+        ]
+    if response.status != 200:
+        return [skip(f"Not evaluated: the index answered {response.status}.")]
+    parsed = parse_index_root(response.body, response.content_type)
+    if isinstance(parsed, NotAnIndex):
+        head = fetch.exchanges[-1].body_head[:200]
+        return [
+            kind("index.not-simple").finding(
+                f"{response.url} answered 200, but {parsed.reason}.",
+                detail=f"Content-Type: {response.content_type or '(none)'}\nBody starts: {head!r}",
+                evidence=fetch.exchanges,
+            )
+        ]
+    version = f", API version {parsed.api_version}" if parsed.api_version else ""
+    label = "PEP 691 JSON" if parsed.format == "json" else "HTML"
+    findings: list[Finding] = []
+    count = len(parsed.projects)
+    if count == 0:
+        findings.append(kind("index.empty").finding(f"{response.url} lists no projects ({label})."))
+    else:
+        noun = "project" if count == 1 else "projects"
+        findings.append(kind("index.ok").finding(f"{count} {noun} listed ({label}{version})."))
+    findings.extend(_repository_version(parsed.api_version))
+    return findings
+
+
+def _repository_version(declared: str | None) -> list[Finding]:
+    if declared is None:
+        return []
+    version = parse_api_version(declared)
+    supported = ".".join(map(str, SUPPORTED_API_VERSION))
+    if version is None:
+        return [
+            kind("index.repository-version").finding(
+                f"The index declares the API version {declared!r}, which is not MAJOR.MINOR."
+            )
+        ]
+    if version[0] > SUPPORTED_API_VERSION[0]:
+        return [
+            kind("index.repository-version").finding(
+                f"The index declares API version {declared}; asdiag understands {supported}.",
+                severity=Severity.FAIL,
+            )
+        ]
+    if version > SUPPORTED_API_VERSION:
+        return [
+            kind("index.repository-version").finding(
+                f"The index declares API version {declared}, newer than {supported}: it may "
+                "offer features asdiag ignores."
+            )
+        ]
+    return []

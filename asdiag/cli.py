@@ -1,0 +1,328 @@
+"""The command line: options in, one library call, rendered text out, an exit code.
+
+Only this module knows argv, stdin, stdout, stderr and exit codes. Everything it writes passes
+through the run's :class:`~asdiag.redact.Redactor` first. Heavy modules (httpx through the doctor,
+keyring, packaging.tags) are imported inside the commands, so ``--version`` and ``--help`` start
+fast.
+"""
+
+from __future__ import annotations
+
+import difflib
+import getpass
+import io
+import logging
+import os
+import shutil
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from asdiag import __version__
+from asdiag.errors import EXIT_INCOMPLETE, AsdiagError, UsageError
+from asdiag.redact import Redactor, Secret
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+app = typer.Typer(
+    name="asdiag",
+    help="Diagnose why pip, uv, Artifactory or Nexus cannot get packages from a private, "
+    "curated PyPI-style catalog, and say what to change.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class OutputFormat(StrEnum):
+    HUMAN = "human"
+    JSON = "json"
+    MARKDOWN = "markdown"
+
+
+class Group(StrEnum):
+    """The check groups ``--only`` selects (kept equal to ``asdiag.checks.GROUPS`` by a test)."""
+
+    CONFIG = "config"
+    URL = "url"
+    NETWORK = "network"
+    HTTP = "http"
+    AUTH = "auth"
+    INDEX = "index"
+    SCHEDULE = "schedule"
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"asdiag {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Show the version and exit.",
+            is_eager=True,
+            callback=_version_callback,
+        ),
+    ] = False,
+) -> None:
+    """asdiag: the doctor for a private, curated PyPI-style catalog."""
+
+
+# --- output -----------------------------------------------------------------------------------
+
+
+def _write(text: str, redactor: Redactor, *, err: bool = False) -> None:
+    stream = sys.stderr if err else sys.stdout
+    stream.write(redactor.text(text))
+    stream.flush()
+
+
+def _to_text(renderable: RenderableType) -> str:
+    """Render to a string (so the redactor sees everything) with the terminal's colours."""
+    from rich.console import Console
+
+    is_tty = sys.stdout.isatty()
+    console = Console(
+        file=io.StringIO(),
+        force_terminal=is_tty,
+        no_color=not is_tty or "NO_COLOR" in os.environ,
+        highlight=False,
+        emoji=False,
+        width=shutil.get_terminal_size((100, 24)).columns,
+    )
+    console.print(renderable)
+    output = console.file
+    assert isinstance(output, io.StringIO)
+    # Rich pads wrapped lines to the full width; trailing blanks only hurt copy and paste.
+    return "".join(line.rstrip() + "\n" for line in output.getvalue().splitlines())
+
+
+class _RedactingFilter(logging.Filter):
+    """Redacts every log record before any handler formats it."""
+
+    def __init__(self, redactor: Redactor) -> None:
+        super().__init__()
+        self.redactor = redactor
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = self.redactor.text(record.getMessage())
+        record.args = None
+        return True
+
+
+def _configure_logging(verbosity: int, redactor: Redactor) -> None:
+    if verbosity < 2:
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(_RedactingFilter(redactor))
+    handler.setFormatter(logging.Formatter("asdiag: %(name)s: %(message)s"))
+    logger = logging.getLogger("asdiag")
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+
+
+def _guarded(redactor: Redactor, verbose: bool, body: Callable[[], int]) -> None:
+    """The one error boundary: asdiag's errors become one line and their exit code."""
+    try:
+        code = body()
+    except AsdiagError as exc:
+        _write(f"asdiag: error: {exc}\n", redactor, err=True)
+        raise typer.Exit(exc.exit_code) from None
+    except Exception as exc:  # a bug: say so in one line; the traceback only with -v
+        import traceback
+
+        if verbose:
+            _write(traceback.format_exc(), redactor, err=True)
+        _write(
+            f"asdiag: internal error: {type(exc).__name__}: {exc} (run with -v for details; "
+            "please report it)\n",
+            redactor,
+            err=True,
+        )
+        raise typer.Exit(EXIT_INCOMPLETE) from None
+    raise typer.Exit(code)
+
+
+def _read_password(redactor: Redactor) -> Secret:
+    if sys.stdin is None:
+        raise UsageError("--password-stdin given, but there is no standard input")
+    if sys.stdin.isatty():
+        text = getpass.getpass("Catalog password: ")
+    else:
+        text = sys.stdin.readline().rstrip("\r\n")
+    if not text:
+        raise UsageError("--password-stdin read an empty password")
+    redactor.add(text)
+    return Secret(text)
+
+
+# --- commands ---------------------------------------------------------------------------------
+
+
+@app.command()
+def check(
+    *,
+    catalog_url: Annotated[
+        str | None,
+        typer.Option(
+            "--catalog-url",
+            help="Base URL of the catalog, without /simple (env ASDIAG_CATALOG_URL).",
+            show_default=False,
+        ),
+    ] = None,
+    username: Annotated[
+        str | None,
+        typer.Option(
+            help="Username (env ASDIAG_USERNAME); default: the organisation id in the URL.",
+            show_default=False,
+        ),
+    ] = None,
+    password_stdin: Annotated[
+        bool,
+        typer.Option(
+            "--password-stdin",
+            help="Read the password from standard input (or env ASDIAG_PASSWORD).",
+        ),
+    ] = False,
+    profile: Annotated[
+        str | None,
+        typer.Option(help="Profile from the config file (env ASDIAG_PROFILE).", show_default=False),
+    ] = None,
+    config: Annotated[
+        str | None,
+        typer.Option(help="Config file to read (env ASDIAG_CONFIG).", show_default=False),
+    ] = None,
+    timeout: Annotated[
+        float | None,
+        typer.Option(help="Connect and read timeout in seconds [default: 10].", show_default=False),
+    ] = None,
+    ca_bundle: Annotated[
+        str | None,
+        typer.Option(
+            "--ca-bundle",
+            help="PEM file of CA certificates to trust (else SSL_CERT_FILE, "
+            "REQUESTS_CA_BUNDLE, certifi).",
+            show_default=False,
+        ),
+    ] = None,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", help="Output format.")
+    ] = OutputFormat.HUMAN,
+    only: Annotated[
+        Group | None, typer.Option(help="Report only this group of checks.", show_default=False)
+    ] = None,
+    strict: Annotated[bool, typer.Option(help="Treat warnings as failures (exit 1).")] = False,
+    verbose: Annotated[
+        int,
+        typer.Option("--verbose", "-v", count=True, help="Show evidence; -vv adds debug logs."),
+    ] = 0,
+    list_checks: Annotated[
+        bool, typer.Option("--list-checks", help="List the checks and their finding ids.")
+    ] = False,
+    now: Annotated[
+        datetime | None,
+        typer.Option(hidden=True, help="Evaluate as if at this time (reproducing a report)."),
+    ] = None,
+) -> None:
+    """Diagnose a catalog: URL, network, TLS, authentication, index, rate limits.
+
+    Exit codes: 0 nothing failed, 1 a check failed, 2 usage error, 3 diagnosis incomplete.
+    """
+    redactor = Redactor()
+    if list_checks:
+        _guarded(redactor, False, lambda: _list_checks(output_format, redactor))
+
+    def run() -> int:
+        from asdiag.doctor import diagnose, exit_code
+        from asdiag.settings import Flags, resolve_settings
+
+        password = _read_password(redactor) if password_stdin else None
+        flags = Flags(catalog_url, username, password, timeout, ca_bundle, profile, config)
+        settings = resolve_settings(flags, os.environ)
+        if settings.password.value is not None:
+            redactor.add(settings.password.value.reveal(), username=settings.username.value or "")
+        _configure_logging(verbose, redactor)
+        moment = now if now is None or now.tzinfo else now.astimezone()
+        report = diagnose(
+            settings,
+            redactor=redactor,
+            environ=os.environ,
+            only=str(only) if only else None,
+            now=moment,
+        )
+        _write(_render(report, output_format, verbose > 0, strict), redactor)
+        return exit_code(report.findings, strict=strict)
+
+    _guarded(redactor, verbose > 0, run)
+
+
+def _render(report: object, output_format: OutputFormat, verbose: bool, strict: bool) -> str:
+    from asdiag.doctor import Report
+
+    assert isinstance(report, Report)
+    if output_format is OutputFormat.JSON:
+        from asdiag.render.json import render_json
+
+        return render_json(report, verbose=verbose, strict=strict)
+    if output_format is OutputFormat.MARKDOWN:
+        from asdiag.render.markdown import render_markdown
+
+        return render_markdown(report, verbose=verbose, strict=strict)
+    from asdiag.render.console import render_report
+
+    return _to_text(render_report(report, verbose=verbose, strict=strict))
+
+
+def _list_checks(output_format: OutputFormat, redactor: Redactor) -> int:
+    import json
+
+    from asdiag.checks import CHECKS
+
+    if output_format is OutputFormat.JSON:
+        rows = [
+            {"check": c.name, "group": c.group, "description": c.description, "ids": list(c.ids)}
+            for c in CHECKS
+        ]
+        _write(json.dumps({"schema": "asdiag.v1", "checks": rows}, indent=2) + "\n", redactor)
+        return 0
+    from asdiag.findings_doc import checks_table
+
+    _write(checks_table() + "\n", redactor)
+    return 0
+
+
+@app.command()
+def explain(
+    finding_id: Annotated[str, typer.Argument(metavar="ID", help="A finding id or a check name.")],
+) -> None:
+    """Explain a finding id (or a check): what it means and what to change."""
+    redactor = Redactor()
+
+    def run() -> int:
+        from asdiag.findings_doc import explain_text, known_names
+
+        names = known_names()
+        if finding_id not in names:
+            close = difflib.get_close_matches(finding_id, names, n=3, cutoff=0.5)
+            hint = (
+                f"; did you mean {', '.join(close)}?"
+                if close
+                else "; see asdiag check --list-checks"
+            )
+            raise UsageError(f"unknown finding id {finding_id!r}{hint}")
+        _write(explain_text(finding_id) + "\n", redactor)
+        return 0
+
+    _guarded(redactor, False, run)

@@ -1,0 +1,190 @@
+"""Run ``asdiag check``: gather evidence, walk the checks as a decision tree, build a report.
+
+Every check runs; one failing probe never stops the others. A check whose prerequisite reported
+a blocking finding is skipped with "blocked by <id>"; a check that raises becomes an ``error``
+finding carrying its traceback (shown with ``-v``), and the run goes on.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+
+from asdiag.checks import CHECKS, NETWORK_GROUPS, Check, Context, Evidence
+from asdiag.errors import EXIT_FAILED, EXIT_INCOMPLETE, EXIT_OK
+from asdiag.evidence import CaBundle, Exchange, ProxyChoice
+from asdiag.findings import Finding, Severity
+from asdiag.http import BasicCredentials, HttpClient, HttpOptions, choose_ca_bundle, choose_proxy
+from asdiag.probes import gather
+from asdiag.redact import Redactor
+from asdiag.settings import Settings
+from asdiag.urls import CatalogUrl, UrlError, parse_catalog_url
+
+
+@dataclass(frozen=True)
+class Report:
+    """The outcome of one diagnosis, ready for any renderer."""
+
+    command: str
+    settings: Settings
+    findings: tuple[Finding, ...]
+    requests: tuple[Exchange, ...]
+    started_at: datetime
+    duration_ms: float
+    #: The check groups reported (``--only``), or every group.
+    groups: tuple[str, ...]
+    proxy: ProxyChoice | None = None
+    ca_bundle: CaBundle | None = None
+
+
+def exit_code(findings: tuple[Finding, ...], *, strict: bool = False) -> int:
+    """0 nothing failed, 1 something failed (or warned, with ``strict``), 3 incomplete.
+
+    A definite failure outranks an incomplete diagnosis: the user has something to fix.
+    """
+    severities = {finding.severity for finding in findings}
+    if Severity.FAIL in severities or (strict and Severity.WARN in severities):
+        return EXIT_FAILED
+    if Severity.ERROR in severities:
+        return EXIT_INCOMPLETE
+    return EXIT_OK
+
+
+def _skip_or_error(check: Check, finding: Finding) -> Finding:
+    """Give a check's own skip finding the check's name as its id."""
+    if finding.id:
+        return replace(finding, check=check.name)
+    return replace(finding, id=check.name, title=check.description, check=check.name)
+
+
+def _run(check: Check, ctx: Context) -> tuple[Finding, ...]:
+    try:
+        findings = tuple(check.run(ctx))
+    except Exception as exc:  # a crashing check is reported, never fatal to the run
+        return (
+            Finding(
+                id=check.name,
+                severity=Severity.ERROR,
+                title=check.description,
+                summary=f"The check crashed: {type(exc).__name__}: {exc}",
+                check=check.name,
+                traceback=traceback.format_exc(),
+            ),
+        )
+    return tuple(_skip_or_error(check, finding) for finding in findings)
+
+
+def _blocker(check: Check, findings: tuple[Finding, ...]) -> str:
+    """The finding id that makes this check's dependants impossible, or ``""``."""
+    for finding in findings:
+        if finding.severity is Severity.ERROR:
+            return finding.id
+        if finding.severity is Severity.SKIP and finding.blocked_by:
+            return finding.blocked_by
+        if finding.id in check.blocking and finding.severity is not Severity.SKIP:
+            return finding.id
+    return ""
+
+
+def evaluate(ctx: Context, *, probe_crash: str = "") -> tuple[Finding, ...]:
+    """Walk every check in order, skipping what a blocking finding made impossible."""
+    blockers: dict[str, str] = {}
+    results: list[Finding] = []
+    for check in CHECKS:
+        blocked_by = next((blockers[r] for r in check.requires if blockers.get(r)), "")
+        if blocked_by:
+            findings: tuple[Finding, ...] = (
+                Finding(
+                    id=check.name,
+                    severity=Severity.SKIP,
+                    title=check.description,
+                    summary=f"Blocked by {blocked_by}.",
+                    check=check.name,
+                    blocked_by=blocked_by,
+                ),
+            )
+        elif check.name == "connect" and probe_crash:
+            # The probes feed the connect check first; their crash is its crash.
+            findings = (
+                Finding(
+                    id=check.name,
+                    severity=Severity.ERROR,
+                    title=check.description,
+                    summary="The network probe crashed.",
+                    check=check.name,
+                    traceback=probe_crash,
+                ),
+            )
+        else:
+            findings = _run(check, ctx)
+        blockers[check.name] = _blocker(check, findings)
+        results.extend(findings)
+    return tuple(results)
+
+
+def _credentials(settings: Settings) -> BasicCredentials | None:
+    if settings.password.value is None:
+        return None
+    return BasicCredentials(settings.username.value or "", settings.password.value)
+
+
+def diagnose(
+    settings: Settings,
+    *,
+    redactor: Redactor,
+    environ: Mapping[str, str],
+    only: str | None = None,
+    now: datetime | None = None,
+) -> Report:
+    """Diagnose the catalog the settings describe.
+
+    :raises UsageError: for a CA bundle that does not exist (nothing else; outcomes are findings).
+    """
+    started = time.perf_counter()
+    started_at = datetime.now(UTC)
+    url: CatalogUrl | None = None
+    url_error: UrlError | None = None
+    if settings.catalog_url.value:
+        try:
+            url = parse_catalog_url(settings.catalog_url.value)
+        except UrlError as exc:
+            url_error = exc
+
+    evidence = Evidence()
+    requests: tuple[Exchange, ...] = ()
+    proxy = options = None
+    probe_crash = ""
+    wants_network = only is None or only in NETWORK_GROUPS
+    if url is not None:
+        proxy = choose_proxy(url.simple_url, environ)
+        if wants_network:
+            ca_bundle = choose_ca_bundle(
+                settings.ca_bundle.value, settings.ca_bundle.describe(), environ
+            )
+            options = HttpOptions(settings.timeout.value, ca_bundle, proxy)
+            with HttpClient(options, redactor) as client:
+                try:
+                    evidence = gather(url, _credentials(settings), client, options, proxy)
+                except Exception:  # reported as the connect check's error, never fatal
+                    probe_crash = redactor.text(traceback.format_exc())
+                requests = client.exchanges
+
+    ctx = Context(settings, url, url_error, proxy, evidence, now or started_at)
+    findings = evaluate(ctx, probe_crash=probe_crash)
+    groups = (only,) if only else tuple(dict.fromkeys(c.group for c in CHECKS))
+    group_of = {check.name: check.group for check in CHECKS}
+    reported = tuple(f for f in findings if group_of[f.check] in groups)
+    return Report(
+        command="check",
+        settings=settings,
+        findings=reported,
+        requests=requests,
+        started_at=started_at,
+        duration_ms=(time.perf_counter() - started) * 1000,
+        groups=groups,
+        proxy=proxy,
+        ca_bundle=options.ca_bundle if options is not None else None,
+    )

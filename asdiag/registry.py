@@ -1,0 +1,435 @@
+"""The id registry: every finding id asdiag can report, with its title and explanation.
+
+Ids are stable dotted slugs and the contract for JSON consumers and ``asdiag explain``.
+``docs/findings.md`` is generated from this table (``python -m asdiag.findings_doc``) and a
+test keeps the two equal. Adding an id means adding it here, a test that produces it over real
+HTTP, and regenerating the docs.
+"""
+
+from __future__ import annotations
+
+from asdiag.findings import FindingKind
+from asdiag.findings import Severity as S
+
+_CURL_SIMPLE = 'curl -u "$ORG_ID" "https://repository.activestate.com/$ORG_ID/pypi/simple/"'
+
+KINDS: tuple[FindingKind, ...] = (
+    # --- config -----------------------------------------------------------------------------
+    FindingKind(
+        "config.ok",
+        S.OK,
+        "Settings resolved",
+        "asdiag found a catalog URL to diagnose and reports where each setting came from: a "
+        "flag, an ASDIAG_* environment variable, a profile in the config file, or a default.",
+        "Nothing to change.",
+    ),
+    FindingKind(
+        "config.missing-url",
+        S.FAIL,
+        "No catalog URL to diagnose",
+        "asdiag needs the base URL of the catalog (for the curated catalog, "
+        "https://repository.activestate.com/<org-uuid>/pypi). None was given as a flag, in "
+        "the ASDIAG_CATALOG_URL environment variable or in the config file, so no other check "
+        "can run.",
+        "Pass the catalog's base URL with --catalog-url, set ASDIAG_CATALOG_URL, or add "
+        "catalog_url to a profile in the config file.",
+        ('asdiag check --catalog-url "https://repository.activestate.com/$ORG_ID/pypi"',),
+    ),
+    # --- url --------------------------------------------------------------------------------
+    FindingKind(
+        "url.ok",
+        S.OK,
+        "Catalog URL is well formed",
+        "The catalog URL parses, uses https (or http to a loopback address), has the expected "
+        "path shape and carries no credentials.",
+        "Nothing to change.",
+    ),
+    FindingKind(
+        "url.invalid",
+        S.FAIL,
+        "Catalog URL cannot be used",
+        "The URL does not parse, has no host, or uses a scheme other than http or https. "
+        "Nothing can be requested from it.",
+        "Give the full base URL, with scheme and host, for example "
+        "https://repository.activestate.com/<org-uuid>/pypi.",
+    ),
+    FindingKind(
+        "url.insecure-scheme",
+        S.FAIL,
+        "Catalog URL uses plain http",
+        "Over plain http the password travels in clear text to anyone on the path. asdiag "
+        "refuses to send credentials over http except to a loopback address, and repository "
+        "managers should not either. The catalog itself is served over https.",
+        "Use the https:// form of the URL.",
+    ),
+    FindingKind(
+        "url.simple-suffix",
+        S.FAIL,
+        "Catalog URL ends in /simple",
+        "Repository managers (Artifactory, Nexus) add /simple/<project>/ to the URL they are "
+        "given. A URL that already ends in /simple makes them request /simple/simple/..., which "
+        "the catalog refuses (typically 403 or 404). The base URL must end at /pypi. asdiag "
+        "ran its network checks against the corrected URL so that the rest of the diagnosis "
+        "still applies.",
+        "Remove the trailing /simple (or /simple/) from the URL configured in the repository "
+        "manager and in asdiag.",
+    ),
+    FindingKind(
+        "url.trailing-slash",
+        S.WARN,
+        "Catalog URL has a stray slash",
+        "The base URL ends with a slash or contains an empty path segment (//). Managers join "
+        "/simple/ to it and some then request a path with a double slash, which servers may "
+        "not treat as the same resource. The vendor asks for the form without a trailing slash.",
+        "Write the base URL without a trailing slash and without //, for example "
+        "https://repository.activestate.com/<org-uuid>/pypi.",
+    ),
+    FindingKind(
+        "url.org-id-invalid",
+        S.FAIL,
+        "Organisation id in the URL is not valid",
+        "On the catalog's host the path must be /<org-uuid>/pypi, where <org-uuid> is the "
+        "organisation id the vendor issued (a UUID such as "
+        "b5865a43-1f24-48df-b6f3-8c932c7aae29). Another path, or a segment that is not a UUID, "
+        "points at no catalog: expect 403 or 404.",
+        "Copy the URL exactly as the vendor provided it: https://repository.activestate.com/"
+        "<org-uuid>/pypi.",
+    ),
+    FindingKind(
+        "url.username-mismatch",
+        S.FAIL,
+        "Username is not the organisation id",
+        "The catalog's username is the organisation id, the same UUID that appears in the URL. "
+        "Any other username is refused with a second 401 even when the password is right.",
+        "Use the organisation id from the URL as the username (asdiag does so by default when "
+        "no username is given).",
+    ),
+    FindingKind(
+        "url.credentials-embedded",
+        S.WARN,
+        "Credentials are embedded in the URL",
+        "A user:password@ part in a URL ends up in shell history, CI logs, process lists and "
+        "configuration files that get shared. asdiag used these credentials for this run and "
+        "shows them redacted, but they should live somewhere safer.",
+        "Remove the credentials from the URL and provide the password with ASDIAG_PASSWORD or "
+        "--password-stdin (the username defaults to the organisation id).",
+        ('printf %s "$CATALOG_PASSWORD" | asdiag check --password-stdin',),
+    ),
+    FindingKind(
+        "url.not-catalog-host",
+        S.INFO,
+        "Not the curated catalog's host",
+        "The URL does not point at repository.activestate.com, so the checks that only make "
+        "sense for the vendor's catalog (the /<org-uuid>/pypi path, the username rule) are "
+        "relaxed. This is expected for a repository manager, a test server or the lab.",
+        "Nothing to change if this is the index you meant to diagnose.",
+    ),
+    # --- network ----------------------------------------------------------------------------
+    FindingKind(
+        "net.proxy",
+        S.INFO,
+        "Proxy in effect",
+        "Which proxy asdiag used for the catalog, from the HTTPS_PROXY/HTTP_PROXY/ALL_PROXY "
+        "environment variables (upper or lower case) after NO_PROXY, or that the connection "
+        "is direct. pip, uv and repository managers each have their own proxy settings, so a "
+        "difference here can explain why one tool connects and another does not.",
+        "Nothing to change if this is the route you expect.",
+    ),
+    FindingKind(
+        "net.dns-ok",
+        S.OK,
+        "Host name resolves",
+        "The catalog's host name resolved to at least one address.",
+        "Nothing to change.",
+    ),
+    FindingKind(
+        "net.dns-failed",
+        S.FAIL,
+        "Host name does not resolve",
+        "The host name in the URL could not be resolved. It is misspelt, the machine has no "
+        "working DNS, or the network only resolves external names through a proxy.",
+        "Check the spelling of the host. If this network reaches the internet only through a "
+        "proxy, set HTTPS_PROXY so that the proxy resolves the name.",
+        ("getent hosts repository.activestate.com",),
+    ),
+    FindingKind(
+        "net.connect-ok",
+        S.OK,
+        "Server reachable",
+        "A connection was opened and the server answered an HTTP request.",
+        "Nothing to change.",
+    ),
+    FindingKind(
+        "net.connect-refused",
+        S.FAIL,
+        "Connection refused",
+        "The host answered, but nothing accepts connections on that port: a wrong port, a "
+        "stopped server, or a firewall that actively rejects the connection.",
+        "Check the port in the URL and that the server is running; from a locked-down network, "
+        "ask for outbound https to the catalog to be allowed or set HTTPS_PROXY.",
+    ),
+    FindingKind(
+        "net.connect-timeout",
+        S.FAIL,
+        "Connection timed out",
+        "No connection could be opened within the timeout. A firewall that silently drops "
+        "packets, a missing route, or a proxy that the network requires are the usual causes.",
+        "Check that outbound https to the host is allowed from this machine, or set HTTPS_PROXY "
+        "if the network requires a proxy. Raise --timeout only for very slow links.",
+    ),
+    FindingKind(
+        "net.read-timeout",
+        S.FAIL,
+        "Server stopped answering",
+        "The connection opened, but the server sent nothing (or stopped sending) within the "
+        "timeout: an overloaded server, an outage, or a proxy holding the connection.",
+        "Try again later and check the vendor's status; raise --timeout if the link is slow.",
+    ),
+    FindingKind(
+        "net.connection-reset",
+        S.FAIL,
+        "Connection broken mid-answer",
+        "The server or something in between closed the connection before the answer was "
+        "complete. Intercepting proxies, load balancers and servers under pressure do this.",
+        "Retry; if it persists, compare with a request from outside the corporate network and "
+        "involve whoever runs the proxy.",
+    ),
+    FindingKind(
+        "net.connect-failed",
+        S.FAIL,
+        "Connection failed",
+        "The connection failed for a reason other than DNS, refusal, timeout or TLS; the detail "
+        "carries the system's message.",
+        "Read the detail; check the network path to the host and any proxy in between.",
+    ),
+    FindingKind(
+        "tls.ok",
+        S.OK,
+        "TLS certificate verified",
+        "The server's certificate chains to a trusted authority and matches the host name. The "
+        "finding names the CA bundle used and where that choice came from.",
+        "Nothing to change.",
+    ),
+    FindingKind(
+        "tls.verify-failed",
+        S.FAIL,
+        "TLS certificate not trusted",
+        "The server's certificate could not be verified. When the issuer is not a public "
+        "authority, a corporate proxy is most likely intercepting https and re-signing "
+        "certificates with the company's own CA, which this machine's CA bundle does not "
+        "contain. An expired certificate or a host name mismatch are the other causes. asdiag "
+        "never turns verification off.",
+        "Obtain the company's root CA certificate (PEM) and pass it with --ca-bundle or "
+        "SSL_CERT_FILE; give pip the same file with PIP_CERT or `pip config set global.cert`.",
+        ("asdiag check --ca-bundle /path/to/company-root-ca.pem",),
+    ),
+    # --- auth -------------------------------------------------------------------------------
+    FindingKind(
+        "auth.challenge-ok",
+        S.OK,
+        "Authentication handshake works",
+        "Without credentials the index answered 401 with a Basic challenge; with them it "
+        "answered 200. This is the normal handshake: repository managers send a first request "
+        "without credentials, receive the 401, and retry with them.",
+        "Nothing to change.",
+    ),
+    FindingKind(
+        "auth.no-challenge",
+        S.WARN,
+        "Anonymous requests refused without a challenge",
+        "The index refuses anonymous requests but does not answer 401 with a WWW-Authenticate "
+        "header, so clients that wait for a challenge before sending credentials never send "
+        "them. Credentials sent up front work (asdiag's authenticated request did).",
+        "Configure the client or manager to send credentials preemptively (credentials in the "
+        "URL or .netrc for pip; preemptive authentication in the manager).",
+    ),
+    FindingKind(
+        "auth.missing-credentials",
+        S.FAIL,
+        "No credentials, and the index requires them",
+        "The index refused an anonymous request and asdiag had no password to try. The catalog "
+        "always requires credentials: the organisation id as username and the password the "
+        "vendor issued.",
+        "Provide the password with ASDIAG_PASSWORD or --password-stdin; the username defaults "
+        "to the organisation id in the URL.",
+        ('printf %s "$CATALOG_PASSWORD" | asdiag check --password-stdin',),
+    ),
+    FindingKind(
+        "auth.bad-credentials",
+        S.FAIL,
+        "Credentials rejected",
+        "The request with credentials was answered 401 again: two 401s in a row, the signature "
+        "of a wrong username or password. In a repository manager's request log this shows as "
+        "a 401 followed by another 401 for the same URL. Passwords do not expire on their own, "
+        "so a typo, a truncated paste or a username other than the organisation id is likely.",
+        "Enter the credentials again (username: the organisation id; password: exactly as "
+        "issued) in asdiag and in the repository manager, then test with curl; ask the vendor "
+        "for a new password if it still fails.",
+        (_CURL_SIMPLE,),
+    ),
+    FindingKind(
+        "auth.forbidden",
+        S.FAIL,
+        "Access forbidden with credentials",
+        "The index answered 403 to the authenticated request. Several causes produce it and "
+        "the finding lists those that fit, most likely first: a wrong URL or organisation id "
+        "(another organisation's catalog), a /simple suffix that makes the manager build "
+        "invalid URLs, a server that answers a wrong password with 403 instead of 401 "
+        "(pypiserver, devpi), or, through Artifactory, a user without Deploy/Cache permission "
+        "on the remote repository.",
+        "Compare the URL character by character with the one the vendor issued, check that "
+        "the username is the organisation id in that URL, and retry the password with curl.",
+        (_CURL_SIMPLE,),
+    ),
+    FindingKind(
+        "auth.not-found-with-credentials",
+        S.FAIL,
+        "Not found with credentials",
+        "The anonymous request was refused, and the authenticated one was answered 404. "
+        "Either the path is wrong (for example a devpi index served at /+simple/, or a missing "
+        "/pypi), or the server hides resources the user may not read behind 404, as devpi and "
+        "Artifactory can.",
+        "Check the path of the URL against the one the vendor issued; if it is right, check "
+        "that this user may read this index.",
+    ),
+    FindingKind(
+        "auth.anonymous-allowed",
+        S.WARN,
+        "Index answers without credentials",
+        "The index served its listing to a request without credentials. The curated catalog "
+        "never does, so this URL is probably not the catalog: a public index, a manager's "
+        "virtual repository with anonymous access, or a mirror.",
+        "Make sure the URL is the catalog's; if it is a repository manager, decide whether "
+        "anonymous read access is intended.",
+    ),
+    # --- index ------------------------------------------------------------------------------
+    FindingKind(
+        "index.ok",
+        S.OK,
+        "Simple index answers",
+        "<base>/simple/ returned a valid simple repository index (PEP 503 HTML or PEP 691 "
+        "JSON); the finding counts its projects and names the API version it declares.",
+        "Nothing to change.",
+    ),
+    FindingKind(
+        "index.empty",
+        S.WARN,
+        "Simple index lists no projects",
+        "The index answered correctly but lists no projects. The catalog may not have been "
+        "built yet, or the credentials belong to an organisation whose catalog is empty.",
+        "Confirm with the vendor that packages have been built for this organisation.",
+    ),
+    FindingKind(
+        "index.not-found",
+        S.FAIL,
+        "No simple index at this URL",
+        "<base>/simple/ answered 404: the base URL does not point at an index. Typical causes "
+        "are a missing or extra path segment, a typo in the organisation id, or a server that "
+        "serves its index elsewhere (devpi uses /+simple/).",
+        "Use the base URL exactly as issued: https://repository.activestate.com/<org-uuid>/pypi "
+        "(asdiag and repository managers add /simple/ themselves).",
+    ),
+    FindingKind(
+        "index.not-simple",
+        S.FAIL,
+        "Answer is not a simple index",
+        "The request succeeded but the body is not a simple repository index: a login page, a "
+        "web UI, a proxy's error page or another API. pip would find no packages here. The "
+        "first bytes of the body are shown, redacted.",
+        "Point the URL at the index itself (the base that /simple/ is appended to), not at a "
+        "web page; if a proxy or single sign-on page answered, let the index's host bypass it.",
+    ),
+    FindingKind(
+        "index.repository-version",
+        S.WARN,
+        "Index declares a newer API version",
+        "PEP 629: the index declares its simple API version. A higher major version than "
+        "asdiag and pip understand means the format changed incompatibly (fail); a higher "
+        "minor version only adds features, which clients may ignore (warn).",
+        "For a major version, update asdiag and pip; for a minor version, nothing is required.",
+    ),
+    # --- http -------------------------------------------------------------------------------
+    FindingKind(
+        "http.ok",
+        S.OK,
+        "No rate limiting or server errors",
+        "None of asdiag's requests was answered 429 or 5xx, nor ran into a redirect loop or an "
+        "oversized body. Rate-limit headers, when the server sends them, are shown.",
+        "Nothing to change.",
+    ),
+    FindingKind(
+        "http.rate-limited",
+        S.FAIL,
+        "Rate limited (429)",
+        "The server answered 429 Too Many Requests. The catalog allows 2000 requests per 5 "
+        "minutes per client address, and every repository manager of the organisation behind "
+        "the same address counts against it. The usual causes: caching turned off in the "
+        "manager (Artifactory's 'Store Artifacts Locally'), CI jobs running in parallel against "
+        "a cold cache, pip run with --no-cache-dir or PIP_NO_CACHE_DIR, or pip pointed at the "
+        "catalog directly instead of through a manager.",
+        "Wait for the time in Retry-After; then turn on caching in the repository manager, "
+        "warm its cache before parallel CI runs, and remove --no-cache-dir and "
+        "PIP_NO_CACHE_DIR from CI.",
+    ),
+    FindingKind(
+        "http.server-error",
+        S.FAIL,
+        "Server error (5xx)",
+        "The server answered with a 5xx status: an outage, a failing upstream behind a proxy, "
+        "or, in the catalog's case, its weekly maintenance window (Sundays 02:00-03:15 UTC).",
+        "Retry later; if it persists outside the maintenance window, report it to the vendor "
+        "with this output (--format markdown).",
+    ),
+    FindingKind(
+        "http.redirect-loop",
+        S.FAIL,
+        "Too many redirects",
+        "The server kept redirecting (a loop, or more hops than any index needs). Often a "
+        "single sign-on page or a proxy redirecting to itself.",
+        "Open the URL in a browser to see where it leads, and point the URL at the index "
+        "rather than at a page behind a login.",
+    ),
+    FindingKind(
+        "http.body-too-large",
+        S.FAIL,
+        "Answer too large",
+        "The body exceeded the size asdiag reads (or never ended), so asdiag stopped reading. "
+        "A simple index of a curated catalog is small; an endless or huge answer is not an "
+        "index.",
+        "Check that the URL points at the index and not at a file or a stream.",
+    ),
+    FindingKind(
+        "http.unexpected-status",
+        S.FAIL,
+        "Unexpected HTTP status",
+        "The index answered with a status that an index does not normally send to a GET (for "
+        "example 400, 405, or 407 from a proxy that wants its own credentials).",
+        "Read the status and body in the detail; a 407 needs the proxy's credentials in "
+        "HTTPS_PROXY.",
+    ),
+    # --- schedule ---------------------------------------------------------------------------
+    FindingKind(
+        "schedule.ok",
+        S.OK,
+        "Outside the maintenance window",
+        "The catalog has a weekly maintenance window on Sundays from 02:00 to 03:15 UTC, "
+        "during which it may be unavailable. This run is outside it.",
+        "Nothing to change.",
+    ),
+    FindingKind(
+        "schedule.maintenance-window",
+        S.WARN,
+        "Inside the catalog's maintenance window",
+        "This run falls in the catalog's weekly maintenance window (Sundays 02:00-03:15 UTC). "
+        "Errors and connection failures seen now may be the maintenance itself; repository "
+        "managers keep serving what they have cached.",
+        "Run asdiag again after 03:15 UTC before changing any configuration.",
+    ),
+)
+
+REGISTRY: dict[str, FindingKind] = {kind.id: kind for kind in KINDS}
+
+
+def kind(finding_id: str) -> FindingKind:
+    """The registry entry for an id; a KeyError here is a programming error."""
+    return REGISTRY[finding_id]

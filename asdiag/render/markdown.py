@@ -1,0 +1,54 @@
+"""Ticket output: a markdown report to paste into a support request."""
+
+from __future__ import annotations
+
+from asdiag import __version__
+from asdiag.doctor import Report, exit_code
+from asdiag.render import counts_line, first_fix
+from asdiag.render.console import MARKS, exchange_line
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(report: Report, *, verbose: bool = False, strict: bool = False) -> str:
+    settings = report.settings
+    code = exit_code(report.findings, strict=strict)
+    out = [
+        "# asdiag check report",
+        "",
+        f"- asdiag {__version__}, run at {report.started_at.isoformat(timespec='seconds')}",
+        f"- Catalog URL: `{settings.shown_url}` (from {settings.catalog_url.describe()})",
+        f"- Username: `{settings.username.value or '(none)'}` "
+        f"(from {settings.username.describe()})",
+        f"- Password: {settings.password_status}",
+        f"- Result: {counts_line(report.findings)}, exit code {code}",
+        "",
+    ]
+    fix = first_fix(report.findings)
+    if fix is not None and fix.remediation is not None:
+        out += [f"**Start here:** `{fix.id}`: {fix.remediation.text}", ""]
+    out += ["| | Finding | Summary |", "|---|---|---|"]
+    out += [
+        f"| {MARKS[f.severity][0]} {f.severity} | `{f.id}` | {_cell(f.summary)} |"
+        for f in report.findings
+    ]
+    problems = [f for f in report.findings if f.is_problem]
+    if problems:
+        out += ["", "## Problems"]
+    for finding in problems:
+        out += ["", f"### `{finding.id}`: {finding.title}", "", finding.summary]
+        if finding.detail:
+            out += ["", "```text", finding.detail, "```"]
+        if finding.remediation is not None:
+            out += ["", f"**Fix:** {finding.remediation.text}"]
+            if finding.remediation.commands:
+                out += ["", "```sh", *finding.remediation.commands, "```"]
+        if verbose and finding.traceback:
+            out += ["", "```text", finding.traceback.rstrip(), "```"]
+    if report.requests:
+        out += ["", f"## Requests ({len(report.requests)})", "", "```text"]
+        out += [exchange_line(e) for e in report.requests]
+        out += ["```"]
+    return "\n".join(out) + "\n"

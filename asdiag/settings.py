@@ -1,0 +1,277 @@
+"""Resolve the settings of a run from flags, environment and the config file.
+
+Precedence, one rule for every value: flags > ``ASDIAG_*`` environment > config file profile >
+config file top level > default. Each value remembers where it came from, because "which
+password did it use?" is half of every credentials question; the value itself is never shown.
+
+The config file is TOML, at ``<user config dir>/asdiag/config.toml`` (``--config`` or
+``ASDIAG_CONFIG`` to move it)::
+
+    catalog_url = "https://repository.activestate.com/<org-uuid>/pypi"
+    timeout = 10
+
+    [profiles.staging]
+    catalog_url = "https://artifactory.example.com/artifactory/api/pypi/catalog"
+    username = "ci-reader"
+
+Passwords are never read from it: a readable file is the wrong home for a secret.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Generic, TypeVar
+
+from asdiag.errors import UsageError
+from asdiag.redact import Secret, redact_url
+from asdiag.urls import UrlError, parse_catalog_url
+
+T = TypeVar("T")
+
+DEFAULT_TIMEOUT = 10.0
+CONFIG_KEYS = ("catalog_url", "username", "timeout", "ca_bundle")
+
+
+class Source(StrEnum):
+    """Where a setting's value came from."""
+
+    FLAG = "flag"
+    STDIN = "stdin"
+    ENVIRONMENT = "environment"
+    CONFIG = "config file"
+    URL = "catalog URL"
+    DEFAULT = "default"
+    UNSET = "unset"
+
+
+@dataclass(frozen=True)
+class Setting(Generic[T]):
+    """A value and its provenance."""
+
+    value: T
+    source: Source
+    #: The exact place: ``--timeout``, ``ASDIAG_PASSWORD``, ``/path/config.toml [profiles.x]``.
+    origin: str = ""
+
+    def describe(self) -> str:
+        """Where the value came from, in words (never the value)."""
+        return f"{self.source} ({self.origin})" if self.origin else str(self.source)
+
+
+@dataclass(frozen=True)
+class Flags:
+    """What the command line said; ``None`` means the flag was not given."""
+
+    catalog_url: str | None = None
+    username: str | None = None
+    password: Secret | None = None
+    timeout: float | None = None
+    ca_bundle: str | None = None
+    profile: str | None = None
+    config: str | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a run needs to know, frozen once resolved."""
+
+    catalog_url: Setting[str | None]
+    username: Setting[str | None]
+    password: Setting[Secret | None]
+    timeout: Setting[float]
+    ca_bundle: Setting[str | None]
+    profile: str | None
+    #: The config file that was read, if one existed.
+    config_file: str | None
+
+    @property
+    def shown_url(self) -> str:
+        """The catalog URL for display: credentials masked, ``(none)`` when unset."""
+        return redact_url(self.catalog_url.value) if self.catalog_url.value else "(none)"
+
+    @property
+    def password_status(self) -> str:
+        """Whether a password is set and where from, in words (never the value)."""
+        if self.password.value is None:
+            return "not set"
+        return f"set, from {self.password.describe()}"
+
+    def to_dict(self) -> dict[str, object]:
+        """The settings for JSON output: sources always, secret values never."""
+
+        def entry(setting: Setting[Any], value: object) -> dict[str, object]:
+            return {"value": value, "source": str(setting.source), "origin": setting.origin}
+
+        url = self.catalog_url.value
+        return {
+            "catalog_url": entry(self.catalog_url, redact_url(url) if url else None),
+            "username": entry(self.username, self.username.value),
+            "password": {
+                "set": self.password.value is not None,
+                "source": str(self.password.source),
+                "origin": self.password.origin,
+            },
+            "timeout": entry(self.timeout, self.timeout.value),
+            "ca_bundle": entry(self.ca_bundle, self.ca_bundle.value),
+            "profile": self.profile,
+            "config_file": self.config_file,
+        }
+
+
+def default_config_path() -> Path:
+    """``config.toml`` in the platform's user config directory for asdiag."""
+    from platformdirs import user_config_path
+
+    return user_config_path("asdiag", appauthor=False) / "config.toml"
+
+
+@dataclass(frozen=True)
+class _ConfigLayer:
+    values: Mapping[str, object]
+    origin: str
+
+
+def _load_config(path: Path, *, explicit: bool) -> dict[str, object] | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        if explicit:
+            raise UsageError(f"config file {path} does not exist") from None
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"config file {path} cannot be read: {exc}") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise UsageError(f"config file {path} is not valid TOML: {exc}") from None
+
+
+def _check_table(table: Mapping[str, object], where: str) -> None:
+    for key, value in table.items():
+        if key == "password":
+            raise UsageError(
+                f"{where}: asdiag does not read passwords from the config file; use "
+                "ASDIAG_PASSWORD or --password-stdin"
+            )
+        if key not in CONFIG_KEYS:
+            raise UsageError(f"{where}: unknown key {key!r} (known keys: {', '.join(CONFIG_KEYS)})")
+        if key == "timeout":
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise UsageError(f"{where}: timeout must be a number of seconds")
+        elif not isinstance(value, str):
+            raise UsageError(f"{where}: {key} must be a string")
+
+
+def _config_layers(
+    data: Mapping[str, object], path: Path, profile: str | None
+) -> list[_ConfigLayer]:
+    """The profile's table (if any), then the top level: the order in which they win."""
+    top = {key: value for key, value in data.items() if key != "profiles"}
+    _check_table(top, str(path))
+    layers = [_ConfigLayer(top, str(path))]
+    profiles = data.get("profiles", {})
+    if not isinstance(profiles, dict):
+        raise UsageError(f"{path}: 'profiles' must be a table of [profiles.NAME] tables")
+    if profile is not None:
+        if profile not in profiles:
+            known = ", ".join(sorted(profiles)) or "none"
+            raise UsageError(f"unknown profile {profile!r} in {path} (profiles: {known})")
+        table = profiles[profile]
+        if not isinstance(table, dict):
+            raise UsageError(f"{path}: [profiles.{profile}] must be a table")
+        where = f"{path} [profiles.{profile}]"
+        _check_table(table, where)
+        layers.insert(0, _ConfigLayer(table, where))
+    return layers
+
+
+def _pick(
+    key: str,
+    flag_value: object,
+    env_name: str,
+    environ: Mapping[str, str],
+    layers: list[_ConfigLayer],
+) -> Setting[object]:
+    """The winning value for one key: flag, then environment, then config layers."""
+    if flag_value is not None:
+        return Setting(flag_value, Source.FLAG, "--" + key.replace("_", "-"))
+    if environ.get(env_name):
+        return Setting(environ[env_name], Source.ENVIRONMENT, env_name)
+    for layer in layers:
+        if key in layer.values:
+            return Setting(layer.values[key], Source.CONFIG, layer.origin)
+    return Setting(None, Source.UNSET)
+
+
+def _as_str(setting: Setting[object]) -> Setting[str | None]:
+    """Narrow a setting whose value was validated to be a string (or absent)."""
+    value = setting.value if isinstance(setting.value, str) else None
+    return Setting(value, setting.source, setting.origin)
+
+
+def _timeout(setting: Setting[object]) -> Setting[float]:
+    if setting.value is None:
+        return Setting(DEFAULT_TIMEOUT, Source.DEFAULT)
+    try:
+        seconds = float(str(setting.value))
+    except ValueError:
+        seconds = math.nan
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise UsageError(f"timeout from {setting.describe()} must be a positive number of seconds")
+    return Setting(seconds, setting.source, setting.origin)
+
+
+def resolve_settings(flags: Flags, environ: Mapping[str, str] | None = None) -> Settings:
+    """Resolve every setting; raise :class:`UsageError` for a config that cannot be used."""
+    env = os.environ if environ is None else environ
+    profile = flags.profile or env.get("ASDIAG_PROFILE") or None
+    explicit_config = flags.config or env.get("ASDIAG_CONFIG")
+    path = Path(explicit_config) if explicit_config else default_config_path()
+    data = _load_config(path, explicit=bool(explicit_config))
+    if data is None and profile is not None:
+        raise UsageError(f"profile {profile!r} asked for, but there is no config file at {path}")
+    layers = _config_layers(data, path, profile) if data is not None else []
+
+    url = _as_str(_pick("catalog_url", flags.catalog_url, "ASDIAG_CATALOG_URL", env, layers))
+    username = _as_str(_pick("username", flags.username, "ASDIAG_USERNAME", env, layers))
+    timeout = _pick("timeout", flags.timeout, "ASDIAG_TIMEOUT", env, layers)
+    ca_bundle = _as_str(_pick("ca_bundle", flags.ca_bundle, "ASDIAG_CA_BUNDLE", env, layers))
+
+    parsed = None
+    if isinstance(url.value, str):
+        try:
+            parsed = parse_catalog_url(url.value)
+        except UrlError:
+            parsed = None  # reported by the url check; settings stay resolvable
+
+    password: Setting[Secret | None]
+    if flags.password is not None:
+        password = Setting(flags.password, Source.STDIN, "--password-stdin")
+    elif env.get("ASDIAG_PASSWORD"):
+        password = Setting(Secret(env["ASDIAG_PASSWORD"]), Source.ENVIRONMENT, "ASDIAG_PASSWORD")
+    elif parsed is not None and parsed.userinfo_password is not None:
+        password = Setting(parsed.userinfo_password, Source.URL, "userinfo")
+    else:
+        password = Setting(None, Source.UNSET)
+
+    if username.value is None and parsed is not None:
+        if parsed.userinfo_username is not None:
+            username = Setting(parsed.userinfo_username, Source.URL, "userinfo")
+        elif parsed.org_id is not None:
+            username = Setting(parsed.org_id, Source.DEFAULT, "organisation id in the URL")
+
+    return Settings(
+        catalog_url=url,
+        username=username,
+        password=password,
+        timeout=_timeout(timeout),
+        ca_bundle=ca_bundle,
+        profile=profile,
+        config_file=str(path) if data is not None else None,
+    )

@@ -1,0 +1,151 @@
+"""Parse and classify a catalog URL, offline and pure.
+
+The catalog's base URL is ``https://repository.activestate.com/<org-uuid>/pypi``; clients and
+repository managers append ``/simple/``. This module turns what the user typed into a
+:class:`CatalogUrl` that remembers each deviation from that shape (a ``/simple`` suffix, a stray
+slash, embedded credentials) and the corrected base the network checks use. The checks in
+``checks/url.py`` turn those facts into findings.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import uuid
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+from asdiag.redact import Secret, redact_url
+
+#: Hosts that serve the vendor's curated catalog; vendor-specific rules apply only there.
+CATALOG_HOSTS = frozenset({"repository.activestate.com"})
+
+_SIMPLE_SUFFIX = re.compile(r"(?:/simple)+/*$", re.IGNORECASE)
+
+
+class UrlError(ValueError):
+    """The URL cannot be used at all; ``reason`` says why in words a user understands."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(url, reason)
+        self.url = redact_url(url)
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"{self.url!r}: {self.reason}"
+
+
+def is_loopback_host(host: str) -> bool:
+    """Whether ``host`` names this machine (credentials may then travel over plain http)."""
+    if host.lower() == "localhost" or host.lower().endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def is_uuid(text: str) -> bool:
+    """Whether ``text`` is a UUID in its canonical hyphenated form."""
+    try:
+        return str(uuid.UUID(text)) == text.lower() and len(text) == 36
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True)
+class CatalogUrl:
+    """A catalog URL as typed, and the facts asdiag derives from it."""
+
+    #: What the user gave, redacted (for display only).
+    given: str
+    #: The base URL the network checks use: no userinfo, no ``/simple``, no trailing slash.
+    base: str
+    scheme: str
+    host: str
+    port: int
+    #: Path segments of the corrected base.
+    segments: tuple[str, ...]
+    had_simple_suffix: bool
+    #: A trailing slash or an empty segment (``//``) in the path as given.
+    had_stray_slash: bool
+    userinfo_username: str | None
+    userinfo_password: Secret | None
+
+    @property
+    def simple_url(self) -> str:
+        """``<base>/simple/``: the index root every client asks for first."""
+        return f"{self.base}/simple/"
+
+    @property
+    def origin(self) -> tuple[str, str, int]:
+        """Scheme, host and port: credentials are never sent outside this origin."""
+        return (self.scheme, self.host, self.port)
+
+    @property
+    def is_catalog_host(self) -> bool:
+        return self.host in CATALOG_HOSTS
+
+    @property
+    def is_loopback(self) -> bool:
+        return is_loopback_host(self.host)
+
+    @property
+    def has_embedded_credentials(self) -> bool:
+        return self.userinfo_username is not None or self.userinfo_password is not None
+
+    @property
+    def org_id(self) -> str | None:
+        """The first path segment when the path has the catalog's ``/<org>/pypi`` shape."""
+        if len(self.segments) == 2 and self.segments[1] == "pypi":
+            return self.segments[0]
+        return None
+
+
+def parse_catalog_url(url: str) -> CatalogUrl:
+    """Parse a catalog URL; raise :class:`UrlError` when nothing can be requested from it."""
+    text = url.strip()
+    try:
+        parts = urlsplit(text)
+        port = parts.port
+    except ValueError as exc:
+        raise UrlError(text, f"it does not parse ({exc})") from None
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        if not scheme:
+            raise UrlError(text, "it has no scheme; start it with https://")
+        raise UrlError(text, f"the scheme {scheme!r} is not http or https")
+    host = (parts.hostname or "").lower()
+    if not host:
+        raise UrlError(text, "it has no host name")
+    if any(ch.isspace() for ch in text):
+        raise UrlError(text, "it contains white space")
+    if port is None:
+        port = 443 if scheme == "https" else 80
+
+    path = parts.path
+    suffix = _SIMPLE_SUFFIX.search(path)
+    # The slash after a /simple suffix belongs to that mistake, not to this one.
+    rest = path[: suffix.start()] if suffix else path
+    had_stray_slash = "//" in rest or (rest.endswith("/") and rest != "/")
+    segments = tuple(segment for segment in rest.split("/") if segment)
+
+    netloc = host if ":" not in host else f"[{host}]"
+    if parts.port is not None:
+        netloc = f"{netloc}:{parts.port}"
+    base = urlunsplit((scheme, netloc, "/".join(("", *segments)), "", ""))
+
+    username = unquote(parts.username) if parts.username else None
+    password = Secret(unquote(parts.password)) if parts.password else None
+    return CatalogUrl(
+        given=redact_url(text),
+        base=base.rstrip("/"),
+        scheme=scheme,
+        host=host,
+        port=port,
+        segments=segments,
+        had_simple_suffix=suffix is not None,
+        had_stray_slash=had_stray_slash,
+        userinfo_username=username,
+        userinfo_password=password,
+    )
