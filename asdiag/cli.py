@@ -122,13 +122,28 @@ class _RedactingFilter(logging.Filter):
         return True
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is at the time of the record, not at creation."""
+
+    @property
+    def stream(self) -> object:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: object) -> None:
+        """The stream is always the current stderr."""
+
+
 def _configure_logging(verbosity: int, redactor: Redactor) -> None:
+    """With ``-vv``, debug logs on stderr, redacted; one handler however often it is called."""
+    logger = logging.getLogger("asdiag")
+    for handler in [h for h in logger.handlers if isinstance(h, _StderrHandler)]:
+        logger.removeHandler(handler)
     if verbosity < 2:
         return
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _StderrHandler()
     handler.addFilter(_RedactingFilter(redactor))
     handler.setFormatter(logging.Formatter("asdiag: %(name)s: %(message)s"))
-    logger = logging.getLogger("asdiag")
     logger.addHandler(handler)
     logger.setLevel(logging.DEBUG)
 

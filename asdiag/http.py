@@ -267,11 +267,13 @@ def classify_transport_error(exc: httpx.TransportError) -> FailureKind:
         return FailureKind.REFUSED
     if any(isinstance(e, ConnectionResetError | BrokenPipeError) for e in chain):
         return FailureKind.RESET
-    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError):
-        # A peer that closes mid-answer surfaces as a protocol error ("peer closed connection
-        # without sending complete message body") or as a read error, depending on timing.
-        return FailureKind.RESET
     text = str(exc).lower()
+    # A peer that closes mid-answer surfaces as a read error or as a protocol error ("peer
+    # closed connection without sending complete message body", "Server disconnected"),
+    # depending on timing. Other protocol errors (a garbled status line) are not resets.
+    closed = "peer closed" in text or "disconnected" in text
+    if isinstance(exc, httpx.ReadError) or (isinstance(exc, httpx.RemoteProtocolError) and closed):
+        return FailureKind.RESET
     if "refused" in text:
         return FailureKind.REFUSED
     if "name or service not known" in text or "nodename nor servname" in text:

@@ -1,0 +1,156 @@
+"""Fixtures that run real servers on 127.0.0.1: pypiserver, the scripted server, a TLS server."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import socket
+import ssl
+import subprocess
+import sys
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import trustme
+from typer.testing import CliRunner
+
+from asdiag.cli import app
+from tests.integration.scripted_server import ORG_ID, PASSWORD, ScriptedServer
+
+PYPISERVER_PASSWORD = "pypi-S3cret-9x"
+
+
+@dataclass(frozen=True)
+class PypiServer:
+    url: str
+    username: str
+    password: str
+
+
+def _write_wheel(directory: Path, filename: str) -> None:
+    with zipfile.ZipFile(directory / filename, "w") as wheel:
+        wheel.writestr("demo_core/__init__.py", "")
+
+
+@pytest.fixture(scope="session")
+def pypiserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PypiServer]:
+    """A pypiserver process with an htpasswd file, on a free loopback port."""
+    root = tmp_path_factory.mktemp("pypiserver")
+    packages = root / "packages"
+    packages.mkdir()
+    _write_wheel(packages, "demo_core-1.0-py3-none-any.whl")
+    _write_wheel(packages, "zope.interface-6.0-cp312-cp312-win_amd64.whl")
+    # The {SHA} form of an htpasswd line, written here so that the test process never imports
+    # passlib (whose use of the deprecated crypt module would fail filterwarnings=error).
+    digest = base64.b64encode(hashlib.sha1(PYPISERVER_PASSWORD.encode()).digest()).decode()
+    (root / "htpasswd").write_text(f"{ORG_ID}:{{SHA}}{digest}\n")
+    script = Path(__file__).with_name("pypiserver_main.py")
+    process = subprocess.Popen(
+        [sys.executable, str(script), str(packages), str(root / "htpasswd")],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    port = process.stdout.readline().strip()  # printed once the socket listens
+    try:
+        assert port.isdigit(), f"pypiserver did not start (printed {port!r})"
+        yield PypiServer(f"http://127.0.0.1:{port}", ORG_ID, PYPISERVER_PASSWORD)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        process.stdout.close()
+
+
+@pytest.fixture(scope="session")
+def scripted() -> Iterator[ScriptedServer]:
+    server = ScriptedServer().start()
+    yield server
+    server.stop()
+
+
+@dataclass(frozen=True)
+class TlsServer:
+    url: str
+    ca_bundle: Path
+
+
+@pytest.fixture(scope="session")
+def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TlsServer]:
+    """The scripted server behind TLS, with a certificate from a private test CA."""
+    ca = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("localhost", "127.0.0.1").configure_cert(context)
+    bundle = tmp_path_factory.mktemp("tls") / "ca.pem"
+    ca.cert_pem.write_to_path(str(bundle))
+    server = ScriptedServer(tls=context).start()
+    yield TlsServer(f"https://localhost:{server.port}", bundle)
+    server.stop()
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def unanswered_port() -> Iterator[int]:
+    """A loopback port whose accept queue is full, so new connections time out."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(0)
+    port = int(listener.getsockname()[1])
+    fillers = []
+    for _ in range(3):
+        filler = socket.socket()
+        filler.setblocking(False)
+        try:
+            filler.connect(("127.0.0.1", port))
+        except BlockingIOError:
+            pass
+        fillers.append(filler)
+    yield port
+    for filler in fillers:
+        filler.close()
+    listener.close()
+
+
+@dataclass(frozen=True)
+class Run:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def document(self) -> dict[str, object]:
+        data = json.loads(self.stdout)
+        assert isinstance(data, dict)
+        return data
+
+    @property
+    def ids(self) -> list[str]:
+        findings = self.document["findings"]
+        assert isinstance(findings, list)
+        return [finding["id"] for finding in findings]
+
+    def finding(self, finding_id: str) -> dict[str, object]:
+        findings = self.document["findings"]
+        assert isinstance(findings, list)
+        return next(f for f in findings if f["id"] == finding_id)
+
+
+def run_asdiag(*args: str, stdin: str | None = None) -> Run:
+    """Run the CLI in-process; a traceback escaping it fails the test."""
+    result = CliRunner().invoke(app, list(args), input=stdin)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return Run(result.exit_code, result.stdout, result.stderr)
+
+
+__all__ = ["ORG_ID", "PASSWORD", "PypiServer", "Run", "TlsServer", "run_asdiag"]
