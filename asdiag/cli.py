@@ -330,7 +330,7 @@ def explain(
 
         names = known_names()
         if finding_id not in names:
-            close = difflib.get_close_matches(finding_id, names, n=3, cutoff=0.5)
+            close = difflib.get_close_matches(finding_id, names, n=3, cutoff=0.85)
             hint = (
                 f"; did you mean {', '.join(close)}?"
                 if close

@@ -54,16 +54,21 @@ def checks_table() -> str:
     return "\n".join(lines)
 
 
+def _md(text: str) -> str:
+    """Prose for markdown: ``<org-uuid>`` must not be taken for an HTML tag."""
+    return text.replace("<", "&lt;").replace(">", "&gt;").replace("*", "\\*")
+
+
 def _entry(entry: FindingKind) -> list[str]:
     lines = [
         f'<a id="{docs_anchor(entry.id)}"></a>',
-        f"### `{entry.id}`: {entry.title}",
+        f"### `{entry.id}`: {_md(entry.title)}",
         "",
         f"Severity: **{entry.severity}**. Check: `{_check_of(entry.id)}`.",
         "",
-        entry.explanation,
+        _md(entry.explanation),
         "",
-        f"**What to change:** {entry.remediation}",
+        f"**What to change:** {_md(entry.remediation)}",
     ]
     if entry.commands:
         lines += ["", "```sh", *entry.commands, "```"]
@@ -90,7 +95,7 @@ def findings_markdown() -> str:
     ]
     for check in CHECKS:
         ids = ", ".join(f"[`{i}`](#{docs_anchor(i)})" for i in check.ids)
-        out.append(f"| `{check.name}` | {check.group} | {check.description} | {ids} |")
+        out.append(f"| `{check.name}` | {check.group} | {_md(check.description)} | {ids} |")
     out += ["", "## Findings", ""]
     for entry in KINDS:
         out += _entry(entry)

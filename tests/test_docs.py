@@ -1,0 +1,21 @@
+"""The generated findings reference stays equal to the registry."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from asdiag.findings_doc import findings_markdown
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_findings_reference_is_generated_from_the_registry() -> None:
+    committed = (ROOT / "docs" / "findings.md").read_text(encoding="utf-8")
+    assert committed == findings_markdown(), (
+        "docs/findings.md is stale: run `python -m asdiag.findings_doc > docs/findings.md`"
+    )
+
+
+def test_every_id_in_the_json_doc_exists() -> None:
+    text = (ROOT / "docs" / "json.md").read_text(encoding="utf-8")
+    assert '"schema": "asdiag.v1"' in text
