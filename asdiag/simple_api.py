@@ -44,11 +44,13 @@ class _RootHtmlParser(HTMLParser):
         self.api_version: str | None = None
         self.has_password_field = False
         self.has_form = False
+        self.tag_count = 0
         self._in_anchor = False
         self._text: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name.lower(): value or "" for name, value in attrs}
+        self.tag_count += 1
         if tag == "a":
             self._in_anchor = True
             self._text = []
@@ -105,6 +107,8 @@ def _parse_html_root(body: bytes) -> IndexRoot | NotAnIndex:
     parser = _RootHtmlParser()
     parser.feed(body.decode("utf-8", errors="replace"))
     parser.close()
+    if parser.tag_count == 0:
+        return NotAnIndex("the body, declared as HTML, contains no HTML")
     if parser.has_password_field:
         return NotAnIndex("the page asks for a password: a login page, not an index")
     names = [text for text in parser.anchor_texts if _NAME_LIKE.match(text)]

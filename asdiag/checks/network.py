@@ -116,10 +116,11 @@ def _port(ctx: Context) -> int | str:
 
 
 def _tls_failure(ctx: Context, fetch: FetchResult) -> Finding:
+    """Name the TLS failure's cause; each cause has its own fix."""
     failure = fetch.failure
     assert failure is not None
     bundle = ctx.evidence.ca_bundle
-    lines = [f"Verification failed: {failure.message}"]
+    lines = [f"TLS error: {failure.message}"]
     if bundle is not None:
         lines.append(f"CA bundle used: {bundle[0]} (from {bundle[1]}).")
     cert = failure.certificate
@@ -129,10 +130,16 @@ def _tls_failure(ctx: Context, fetch: FetchResult) -> Finding:
         if cert.not_after:
             lines.append(f"Valid until: {cert.not_after}")
     message = failure.message.lower()
-    if "hostname mismatch" in message or "doesn't match" in message:
+    remediation: str | None = None
+    if "wrong version number" in message or "record layer" in message:
+        summary = "The server did not answer in TLS: does this port serve plain http?"
+        remediation = "Use the https port of the server, or http:// if it only serves plain http."
+    elif "hostname mismatch" in message or "doesn't match" in message:
         summary = "The certificate does not name this host."
+        remediation = "Use the host name the certificate was issued for (see the subject)."
     elif "expired" in message:
         summary = "The server's certificate has expired."
+        remediation = "The server's administrator must renew its certificate."
     elif cert is not None:
         summary = (
             f"The certificate is issued by {cert.issuer}, which the CA bundle does not trust: "
@@ -141,7 +148,11 @@ def _tls_failure(ctx: Context, fetch: FetchResult) -> Finding:
     else:
         summary = "The server's certificate is not trusted by the CA bundle."
     return kind("tls.verify-failed").finding(
-        summary, detail="\n".join(lines) + maintenance_note(ctx.now), evidence=fetch.exchanges
+        summary,
+        detail="\n".join(lines) + maintenance_note(ctx.now),
+        remediation=remediation,
+        commands=() if remediation else None,
+        evidence=fetch.exchanges,
     )
 
 

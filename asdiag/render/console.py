@@ -10,6 +10,7 @@ from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.text import Text
 
+from asdiag.checks import CHECKS
 from asdiag.doctor import Report, exit_code
 from asdiag.evidence import Exchange
 from asdiag.findings import Finding, Severity
@@ -72,8 +73,9 @@ def render_report(report: Report, *, verbose: bool = False, strict: bool = False
     """The whole checklist, the requests (with ``-v``) and the summary line."""
     header = Text.assemble(("asdiag check", "bold"), f"  {report.settings.shown_url}")
     parts: list[RenderableType] = [header]
+    group_of = {check.name: check.group for check in CHECKS}
     for group in report.groups:
-        findings = [f for f in report.findings if _group(report, f) == group]
+        findings = [f for f in report.findings if group_of.get(f.check) == group]
         if not findings:
             continue
         parts.append(Text(""))
@@ -97,9 +99,3 @@ def summary_line(report: Report, *, strict: bool = False) -> Text:
         line.append(f"\nStart here: {fix.id}: ", style="bold")
         line.append(fix.remediation.text)
     return line
-
-
-def _group(report: Report, finding: Finding) -> str:
-    from asdiag.checks import CHECKS
-
-    return next((c.group for c in CHECKS if c.name == finding.check), "")

@@ -174,6 +174,9 @@ class Handler(BaseHTTPRequestHandler):
         except OSError:
             return  # the client stopped reading, as it should
 
+    def scenario_binary(self) -> None:
+        self.guarded(lambda: self.answer(200, bytes(range(256)) * 8))
+
     def scenario_garbage(self) -> None:
         self.wfile.write(b"HELLO THERE\r\n\r\n")
 

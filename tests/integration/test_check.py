@@ -241,6 +241,30 @@ def test_tls_failure_names_the_issuer(tls_server: TlsServer) -> None:
     assert "Certificate issuer:" in str(finding["detail"])
 
 
+def test_https_to_a_plain_http_port(scripted: ScriptedServer) -> None:
+    url = f"https://127.0.0.1:{scripted.port}/healthy"
+    run = run_asdiag("check", "--catalog-url", url, "--format", "json")
+    finding = run.finding("tls.verify-failed")
+    assert finding["summary"] == (
+        "The server did not answer in TLS: does this port serve plain http?"
+    )
+    remediation = finding["remediation"]
+    assert isinstance(remediation, dict)
+    assert remediation["commands"] == []
+
+
+def test_binary_body_declared_as_html_is_not_an_index(
+    scripted: ScriptedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ASDIAG_PASSWORD", PASSWORD)
+    url = f"http://127.0.0.1:{scripted.port}/binary"
+    run = run_asdiag("check", "--catalog-url", url, "--username", ORG_ID, "--format", "json")
+    assert run.exit_code == 1
+    assert run.finding("index.not-simple")["summary"] == (
+        f"{url}/simple/ answered 200, but the body, declared as HTML, contains no HTML."
+    )
+
+
 def test_maintenance_note_beside_server_error(scripted: ScriptedServer) -> None:
     url = f"http://127.0.0.1:{scripted.port}/outage"
     run = run_asdiag("check", "--catalog-url", url, "--now", SUNDAY_0230, "--format", "json")
