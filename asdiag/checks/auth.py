@@ -87,7 +87,7 @@ def _verdict(
     anon_status = anonymous.response.status
     auth_status = authenticated.response.status
     user = ctx.settings.username
-    who = f"as {user.value!r} (username from {user.describe()})"
+    who = f"as {user.value!r}"
     pair = f"without credentials: {anon_status}; with credentials {who}: {auth_status}."
 
     if auth_status == 200:
@@ -136,6 +136,7 @@ def _bad_credentials_detail(ctx: Context) -> str:
         lines.append(
             f"The username {user!r} is not the organisation id {org_id}: the likely cause."
         )
+    lines.append(f"The username came from {ctx.settings.username.describe()}.")
     lines.append(f"The password came from {ctx.settings.password.describe()}.")
     return "\n".join(lines)
 
@@ -180,13 +181,17 @@ def _forbidden(
         )
     causes = [c for c in causes if c]
     numbered = "\n".join(f"{i}. {cause}" for i, cause in enumerate(causes, 1))
+    sources = (
+        f"Username from {ctx.settings.username.describe()}; "
+        f"password from {ctx.settings.password.describe()}."
+    )
     tell = (
         "To tell them apart: if the same credentials get 200 at the URL the vendor issued, the "
         "URL is wrong; if they get 401 or 403 there too, the password is."
     )
     return kind("auth.forbidden").finding(
         f"403 with credentials: {pair}",
-        detail=f"Possible causes, most likely first:\n{numbered}\n{tell}",
+        detail=f"Possible causes, most likely first:\n{numbered}\n{tell}\n{sources}",
         commands=_curl(ctx),
         evidence=evidence,
     )
