@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from asdiag import __version__
-from asdiag.errors import EXIT_INCOMPLETE, AsdiagError, UsageError
+from asdiag.errors import EXIT_INCOMPLETE, EXIT_INTERRUPTED, AsdiagError, UsageError
 from asdiag.redact import Redactor, Secret
 
 if TYPE_CHECKING:
@@ -85,8 +85,13 @@ def main(
 
 def _write(text: str, redactor: Redactor, *, err: bool = False) -> None:
     stream = sys.stderr if err else sys.stdout
-    stream.write(redactor.text(text))
-    stream.flush()
+    try:
+        stream.write(redactor.text(text))
+        stream.flush()
+    except BrokenPipeError:
+        # The reader went away (`asdiag check | head`): drop the rest quietly, keep the exit code.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
 
 
 def _to_text(renderable: RenderableType) -> str:
@@ -155,6 +160,9 @@ def _guarded(redactor: Redactor, verbose: bool, body: Callable[[], int]) -> None
     except AsdiagError as exc:
         _write(f"asdiag: error: {exc}\n", redactor, err=True)
         raise typer.Exit(exc.exit_code) from None
+    except KeyboardInterrupt:
+        _write("asdiag: interrupted\n", redactor, err=True)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
     except Exception as exc:  # a bug: say so in one line; the traceback only with -v
         import traceback
 

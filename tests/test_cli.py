@@ -132,6 +132,20 @@ def test_bad_config_file_is_a_usage_error(tmp_path: Path, config_text: str, mess
     assert run.stdout == ""
 
 
+def test_config_path_that_cannot_be_read(tmp_path: Path) -> None:
+    run = run_asdiag("check", "--config", str(tmp_path))
+    assert run.exit_code == 2
+    assert run.stderr.startswith(f"asdiag: error: config file {tmp_path} cannot be read: ")
+
+
+def test_missing_explicit_config_file(tmp_path: Path) -> None:
+    run = run_asdiag("check", "--config", str(tmp_path / "nope.toml"))
+    assert (run.exit_code, run.stderr) == (
+        2,
+        f"asdiag: error: config file {tmp_path / 'nope.toml'} does not exist\n",
+    )
+
+
 def test_unknown_profile(tmp_path: Path) -> None:
     config = tmp_path / "config.toml"
     config.write_text('[profiles.prod]\ncatalog_url = "http://127.0.0.1:9/pypi"\n')

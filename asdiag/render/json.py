@@ -34,6 +34,7 @@ def report_document(
         "groups": list(report.groups),
         "summary": counts,
         "findings": [finding.to_dict(verbose=verbose) for finding in report.findings],
+        "request_count": len(report.requests),
         "requests": [exchange.to_dict() for exchange in report.requests],
     }
 
