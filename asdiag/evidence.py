@@ -117,7 +117,8 @@ class Response:
 
     url: str
     status: int
-    headers: tuple[tuple[str, str], ...]
+    #: Redacted, except ``location`` (kept whole to follow it, so never shown in a repr).
+    headers: tuple[tuple[str, str], ...] = field(repr=False)
     body: bytes = field(repr=False)
     #: The body was longer than the cap (or endless) and was cut.
     truncated: bool = False

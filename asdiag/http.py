@@ -369,6 +369,13 @@ class HttpClient:
             return "plain http to a host that is not this machine; credentials not sent"
         return ""
 
+    def _redacted_headers(self, headers: httpx.Headers) -> tuple[tuple[str, str], ...]:
+        """Header values as evidence may keep them; ``Location`` stays whole to be followed."""
+        return tuple(
+            (key.lower(), value if key.lower() == "location" else self.redactor.text(value))
+            for key, value in headers.items()
+        )
+
     def _send(
         self, url: str, probe: str, headers: dict[str, str], sent_credentials: bool
     ) -> FetchResult:
@@ -382,7 +389,7 @@ class HttpClient:
                 response = Response(
                     url=shown_url,
                     status=raw.status_code,
-                    headers=tuple((k.lower(), v) for k, v in raw.headers.items()),
+                    headers=self._redacted_headers(raw.headers),
                     body=body,
                     truncated=truncated,
                 )

@@ -20,7 +20,7 @@ MASK = "****"
 #: would make it unreadable. Such secrets are still caught by shape.
 _MIN_SECRET_LENGTH = 3
 
-_URL_USERINFO = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<userinfo>[^/?#@\s]*)@")
+_URL_USERINFO = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<userinfo>[^/?#\s]*)@")
 _AUTH_HEADER = re.compile(
     r"(?P<name>(?:proxy-)?authorization)(?P<sep>[\"']?\s*[:=]\s*[\"']?)(?P<scheme>[A-Za-z]+)"
     r"\s+[^\s\"',}]+",
@@ -106,8 +106,14 @@ class Redactor:
 
     def text(self, text: str) -> str:
         """``text`` with every recognisable secret masked."""
-        for value in self._values:
-            text = text.replace(value, MASK)
+        # Repeat: masking can itself spell a secret that starts or ends with "*" again.
+        for _ in range(3):
+            replaced = text
+            for value in self._values:
+                replaced = replaced.replace(value, MASK)
+            if replaced == text:
+                break
+            text = replaced
         text = _AUTH_HEADER.sub(lambda m: f"{m['name']}{m['sep']}{m['scheme']} {MASK}", text)
         text = _AUTH_VALUE.sub(lambda m: f"{m['scheme']} {MASK}", text)
         text = _COOKIE_HEADER.sub(lambda m: f"{m['name']}{m['sep']}{MASK}", text)

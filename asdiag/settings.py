@@ -23,7 +23,7 @@ import math
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -63,12 +63,16 @@ class Setting(Generic[T]):
         """Where the value came from, in words (never the value)."""
         return f"{self.source} ({self.origin})" if self.origin else str(self.source)
 
+    def __repr__(self) -> str:
+        value = redact_url(self.value) if isinstance(self.value, str) else self.value
+        return f"Setting(value={value!r}, source={self.source!r}, origin={self.origin!r})"
+
 
 @dataclass(frozen=True)
 class Flags:
     """What the command line said; ``None`` means the flag was not given."""
 
-    catalog_url: str | None = None
+    catalog_url: str | None = field(default=None, repr=False)  # may hold credentials
     username: str | None = None
     password: Secret | None = None
     timeout: float | None = None

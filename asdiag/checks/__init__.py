@@ -73,6 +73,7 @@ CHECKS: tuple[Check, ...] = (
         ids=(
             "net.connect-ok",
             "tls.ok",
+            "net.dns-failed",
             "net.connect-refused",
             "net.connect-timeout",
             "tls.verify-failed",
