@@ -16,6 +16,7 @@ from asdiag.checks.network import skip
 from asdiag.evidence import Exchange, FetchResult
 from asdiag.findings import Finding
 from asdiag.registry import kind
+from asdiag.simple_api import NotAnIndex, parse_index_root
 from asdiag.urls import is_uuid
 
 AUTH_BLOCKING = (
@@ -47,6 +48,10 @@ def check_auth(ctx: Context) -> Sequence[Finding]:
     evidence = anonymous.exchanges + (authenticated.exchanges if authenticated else ())
 
     if anon_status == 200:
+        response = anonymous.response
+        if isinstance(parse_index_root(response.body, response.content_type), NotAnIndex):
+            # A sign-in page or web UI answering 200 says nothing about the index's access rules.
+            return [skip("Not evaluated: what answered is not an index (see index).")]
         return [
             kind("auth.anonymous-allowed").finding(
                 f"{anonymous.response.url} answered 200 without credentials.", evidence=evidence
@@ -64,13 +69,22 @@ def check_auth(ctx: Context) -> Sequence[Finding]:
                 evidence=evidence,
             )
         ]
+    withheld = anonymous.credentials_withheld or (
+        authenticated.credentials_withheld if authenticated else ""
+    )
+    if withheld:
+        return [_withheld(withheld)]
     if authenticated is None or authenticated.response is None:
-        if anonymous.credentials_withheld or (authenticated and authenticated.credentials_withheld):
-            return [skip("Credentials not sent over plain http.", blocked_by="url.insecure-scheme")]
         return [skip("Not evaluated: the authenticated request got no answer.")]
-    if authenticated.credentials_withheld:
-        return [skip(authenticated.credentials_withheld + ".", blocked_by="url.insecure-scheme")]
     return _verdict(ctx, anonymous, authenticated, evidence)
+
+
+def _withheld(reason: str) -> Finding:
+    """Credentials were kept back: over plain http the URL check names the cause; after a
+    redirect to another origin nothing else does, so the reason stands on its own."""
+    if reason.startswith("plain http"):
+        return skip(f"Not evaluated: {reason}.", blocked_by="url.insecure-scheme")
+    return skip(f"Not evaluated: {reason}.")
 
 
 def _challenge_line(fetch: FetchResult) -> str:
