@@ -349,3 +349,162 @@ def explain(
         return 0
 
     _guarded(redactor, False, run)
+
+
+@app.command()
+def demo(
+    verbose: Annotated[
+        int, typer.Option("--verbose", "-v", count=True, help="Show each check's full report.")
+    ] = 0,
+) -> None:
+    """Run check against a simulated catalog in several broken states; no account needed.
+
+    Exit codes: 0 every scenario was diagnosed as declared, 1 one was not.
+    """
+    redactor = Redactor()
+
+    def run() -> int:
+        import time
+
+        from asdiag.demo import run_demo
+        from asdiag.lab.scenarios import SECRETS
+        from asdiag.render.console import render_report
+        from asdiag.render.demo import render_diagnosis, render_footer, render_header
+
+        redactor.add(*SECRETS)
+        started = time.perf_counter()
+        diagnoses = []
+        for number, (lab, diagnosis) in enumerate(run_demo(), start=1):
+            if number == 1:
+                _write(_to_text(render_header(lab.base_url)), redactor)
+            diagnoses.append(diagnosis)
+            _write(_to_text(render_diagnosis(number, diagnosis)), redactor)
+            if verbose:
+                _write(_to_text(render_report(diagnosis.report, verbose=verbose > 1)), redactor)
+        _write(_to_text(render_footer(diagnoses, time.perf_counter() - started)), redactor)
+        return 0 if all(d.as_declared for d in diagnoses) else 1
+
+    _guarded(redactor, verbose > 0, run)
+
+
+lab_app = typer.Typer(
+    help="A simulated catalog, Artifactory and Nexus on 127.0.0.1, with switchable faults.",
+    no_args_is_help=True,
+)
+app.add_typer(lab_app, name="lab")
+
+
+class AuthStyle(StrEnum):
+    """How the simulated catalog refuses (kept equal to ``asdiag.lab.catalog.AUTH_STYLES``)."""
+
+    CATALOG = "catalog"
+    PYPISERVER = "pypiserver"
+    DEVPI = "devpi"
+
+
+@lab_app.command("list")
+def lab_list() -> None:
+    """List the scenarios, one sentence each."""
+    redactor = Redactor()
+
+    def run() -> int:
+        from asdiag.lab.scenarios import SCENARIOS
+
+        width = max(len(s.name) for s in SCENARIOS)
+        _write("".join(f"{s.name:<{width}}  {s.summary}\n" for s in SCENARIOS), redactor)
+        return 0
+
+    _guarded(redactor, False, run)
+
+
+@lab_app.command("serve")
+def lab_serve(
+    scenario: Annotated[
+        str, typer.Option(help="The fault to serve (see: asdiag lab list).")
+    ] = "healthy",
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1; 0 picks a free one.")] = 0,
+    auth_style: Annotated[
+        AuthStyle, typer.Option(help="How the catalog refuses a wrong password or another org.")
+    ] = AuthStyle.CATALOG,
+    env_file: Annotated[
+        str | None,
+        typer.Option(
+            help="Write the ASDIAG_* settings for this scenario to FILE.", show_default=False
+        ),
+    ] = None,
+    verbose: Annotated[
+        int, typer.Option("--verbose", "-v", count=True, help="Log each request on stderr.")
+    ] = 0,
+) -> None:
+    """Serve the lab on 127.0.0.1 until Ctrl-C or SIGTERM."""
+    redactor = Redactor()
+
+    def run() -> int:
+        import signal
+        import threading
+        from pathlib import Path
+
+        from asdiag.lab.scenarios import BY_NAME
+        from asdiag.lab.server import Lab
+
+        if scenario not in BY_NAME:
+            close = difflib.get_close_matches(scenario, list(BY_NAME), n=1)
+            hint = f"; did you mean {close[0]}?" if close else "; see asdiag lab list"
+            raise UsageError(f"unknown scenario {scenario!r}{hint}")
+
+        def log(request: object, reply: object) -> None:
+            from asdiag.lab.web import Reply, Request
+
+            assert isinstance(request, Request) and isinstance(reply, Reply)
+            _write(f"lab: {request.method} {request.path} -> {reply.status}\n", redactor, err=True)
+
+        try:
+            lab = Lab(
+                BY_NAME[scenario],
+                auth_style=str(auth_style),
+                port=port,
+                on_request=log if verbose else None,
+            )
+        except OSError as exc:
+            raise UsageError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
+        stop = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        with lab:
+            if env_file:
+                try:
+                    Path(env_file).write_text(lab.env_file_text())
+                except OSError as exc:
+                    raise UsageError(f"cannot write {env_file}: {exc.strerror}") from None
+            _write(_lab_banner(lab, env_file), redactor)
+            try:
+                while not stop.wait(0.5):
+                    pass
+            except KeyboardInterrupt:
+                pass
+        _write("asdiag lab: stopped\n", redactor, err=True)
+        return 0
+
+    _guarded(redactor, verbose > 0, run)
+
+
+def _lab_banner(lab: object, env_file: str | None) -> str:
+    from asdiag.lab.server import Lab
+
+    assert isinstance(lab, Lab)
+    lines = [
+        f"asdiag lab: scenario {lab.scenario.name} ({lab.auth_style} auth style) on {lab.base_url}",
+        f"  {lab.scenario.summary}",
+        "",
+    ]
+    width = max(len(part.name) for part in lab.parts())
+    for part in lab.parts():
+        lines.append(f"  {part.name:<{width}}  {part.url}")
+        lines.append(f"  {'':<{width}}  {part.credentials}")
+    lines.append("")
+    if env_file:
+        lines.append(f"Diagnose it: set -a; . {env_file}; set +a; asdiag check")
+    else:
+        target = " ".join(f"{k}={v}" for k, v in lab.target().items())
+        lines.append(f"Diagnose it: {target} asdiag check")
+    lines.append("Stop with Ctrl-C.")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,258 @@
+"""A simulated JFrog Artifactory 7 with a remote repository for the catalog and a virtual one.
+
+Facts followed (``shared/reference/repository-managers.md`` section 1): PyPI repositories at
+``/artifactory/api/pypi/<key>/simple/``, HTML only, package links in the files.pythonhosted.org
+layout under ``packages/``; ``X-JFrog-Version``, ``X-Artifactory-Id`` and ``X-Artifactory-Node-Id``
+on every answer; JSON error bodies ``{"errors": [...]}``; a 401 challenge for anonymous callers
+(anonymous access is off); ``Read`` serves only what the remote has cached and fetching anything
+new upstream also needs ``Deploy/Cache`` (``write``); the repository and permission APIs answer
+an admin in full and others partially or with 403. A user without Deploy/Cache gets 404 for an
+uncached package (the FAQ says 403 or 404; the lab picks 404, the harder one to read).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from asdiag.lab.manager import Outcome, ProxyRepo, User, authenticate, merge
+from asdiag.lab.pages import Link, project_html, root_html
+from asdiag.lab.upstream import Upstream
+from asdiag.lab.web import App, Reply, Request, json_reply, text
+
+VERSION = "7.98.9"
+REVISION = "79809900"
+IDENTITY = (
+    ("X-JFrog-Version", f"Artifactory/{VERSION} {REVISION}"),
+    ("X-Artifactory-Id", "4c6f1d2e9a8b7c3d5e0f1a2b3c4d5e6f7a8b9c0d"),
+    ("X-Artifactory-Node-Id", "lab-node-1"),
+)
+REALM = "Artifactory Realm"
+ADMIN = User("admin", "lab-artifactory-Admin-3Jd", admin=True)
+DEVELOPER = User("developer", "lab-artifactory-Dev-8Hs")
+CATALOG_REMOTE = "activestate-remote"
+PUBLIC_REMOTE = "pypi-remote"
+VIRTUAL = "pypi-virtual"
+PERMISSION = "pypi-readers"
+
+
+@dataclass(frozen=True)
+class RemoteConfig:
+    key: str
+    url: str  # the upstream index's base, without /simple (Artifactory appends the suffix)
+    username: str
+    password: str
+    store_locally: bool = True
+
+
+def _errors(status: int, message: str, *headers: tuple[str, str]) -> Reply:
+    return json_reply(
+        status, {"errors": [{"status": status, "message": message}]}, "application/json", *headers
+    )
+
+
+class Artifactory:
+    def __init__(
+        self,
+        dispatch: App,
+        remotes: tuple[RemoteConfig, ...],
+        virtual_members: tuple[str, ...],
+        *,
+        developer_can_cache: bool = True,
+    ) -> None:
+        self.configs = {r.key: r for r in remotes}
+        self.remotes = {
+            r.key: ProxyRepo(
+                r.key,
+                r.url + "/simple/",
+                Upstream(dispatch, r.username, r.password),
+                store=r.store_locally,
+            )
+            for r in remotes
+        }
+        self.virtual_members = virtual_members
+        self.developer_actions = ("read", "write") if developer_can_cache else ("read",)
+
+    def __call__(self, request: Request) -> Reply:
+        return self._answer(request).with_headers(*IDENTITY)
+
+    def _answer(self, request: Request) -> Reply:
+        path = request.path.removeprefix("/artifactory")
+        if path == "/api/system/ping":
+            return text(200, "OK")
+        if path == "/api/system/version":
+            return json_reply(
+                200,
+                {
+                    "version": VERSION,
+                    "revision": REVISION,
+                    "addons": ["pypi", "ldap"],
+                    "license": "lab",
+                },
+            )
+        user = authenticate(request, (ADMIN, DEVELOPER))
+        if not isinstance(user, User):
+            message = "Authentication is required" if user is None else "Bad credentials"
+            return _errors(401, message, ("WWW-Authenticate", f'Basic realm="{REALM}"'))
+        parts = path.strip("/").split("/")
+        if parts[:2] == ["api", "pypi"] and len(parts) >= 4:
+            return self._pypi(user, parts[2], parts[3:], request.path.endswith("/"))
+        if parts[:2] == ["api", "repositories"]:
+            return self._repositories(user, parts[2:], request)
+        if parts[:4] == ["api", "v2", "security", "permissions"]:
+            return self._permissions(user, parts[4:])
+        return _errors(404, "Not Found")
+
+    # --- permissions ---------------------------------------------------------------------------
+
+    def _actions(self, user: User) -> tuple[str, ...]:
+        if user.admin:
+            return ("read", "write", "annotate", "delete", "manage")
+        return self.developer_actions
+
+    def _repo_keys(self) -> tuple[str, ...]:
+        return (*self.remotes, VIRTUAL)
+
+    def _permission_target(self) -> dict[str, object]:
+        return {
+            "name": PERMISSION,
+            "repo": {
+                "include-patterns": ["**"],
+                "exclude-patterns": [""],
+                "repositories": list(self._repo_keys()),
+                "actions": {"users": {DEVELOPER.name: list(self.developer_actions)}, "groups": {}},
+            },
+        }
+
+    def _permissions(self, user: User, rest: list[str]) -> Reply:
+        if not user.admin:
+            return _errors(403, "Forbidden")
+        if not rest:
+            return json_reply(
+                200,
+                [
+                    {
+                        "name": PERMISSION,
+                        "uri": f"/artifactory/api/v2/security/permissions/{PERMISSION}",
+                    }
+                ],
+            )
+        if rest == [PERMISSION]:
+            return json_reply(200, self._permission_target())
+        return _errors(404, f"Permission target '{'/'.join(rest)}' does not exist")
+
+    # --- repository configuration ----------------------------------------------------------------
+
+    def _config(self, key: str, *, full: bool) -> dict[str, object]:
+        if key == VIRTUAL:
+            config: dict[str, object] = {
+                "key": key,
+                "rclass": "virtual",
+                "packageType": "pypi",
+                "description": "What developers and CI use",
+                "repositories": list(self.virtual_members),
+            }
+            if full:
+                config.update(
+                    defaultDeploymentRepo="",
+                    artifactoryRequestsCanRetrieveRemoteArtifacts=False,
+                    virtualRetrievalCachePeriodSecs=600,
+                    hideUnauthorizedResources=False,
+                )
+            return config
+        remote = self.configs[key]
+        config = {
+            "key": key,
+            "rclass": "remote",
+            "packageType": "pypi",
+            "description": "",
+            "url": remote.url,
+        }
+        if full:
+            config.update(
+                pyPIRegistryUrl=remote.url,
+                pyPIRepositorySuffix="simple",
+                username=remote.username,
+                password="",  # write-only: Artifactory never returns it
+                offline=False,
+                blackedOut=False,
+                storeArtifactsLocally=remote.store_locally,
+                retrievalCachePeriodSecs=7200,
+                missedRetrievalCachePeriodSecs=1800,
+                unusedArtifactsCleanupPeriodHours=0,
+                xrayIndex=False,
+                curated=False,
+            )
+        return config
+
+    def _repositories(self, user: User, rest: list[str], request: Request) -> Reply:
+        if not rest:
+            wanted = request.query.get("type", "").lower()
+            rows = [
+                {
+                    "key": key,
+                    "type": str(self._config(key, full=False)["rclass"]).upper(),
+                    "description": "",
+                    "url": f"/artifactory/{key}",
+                    "packageType": "Pypi",
+                }
+                for key in self._repo_keys()
+            ]
+            return json_reply(200, [r for r in rows if not wanted or r["type"].lower() == wanted])
+        if len(rest) == 1 and rest[0] in self._repo_keys():
+            return json_reply(200, self._config(rest[0], full=user.admin))
+        return _errors(400, f"Bad Request: no repository found under key '{'/'.join(rest)}'")
+
+    # --- the PyPI API --------------------------------------------------------------------------
+
+    def _pypi(self, user: User, key: str, rest: list[str], slash: bool) -> Reply:
+        if key not in self._repo_keys():
+            return _errors(404, f"Repository '{key}' not found")
+        actions = self._actions(user)
+        if "read" not in actions:
+            return _errors(403, "Forbidden")
+        may_fetch = "write" in actions
+        members = self.virtual_members if key == VIRTUAL else (key,)
+        if rest[0] == "simple":
+            name = rest[1] if len(rest) > 1 else ""
+            if not name:
+                outcome = merge([self.remotes[m].root() for m in members])
+                return self._reply(outcome, lambda: root_html(outcome.names))
+            outcome = merge([self.remotes[m].page(name, may_fetch=may_fetch) for m in members])
+            links = [
+                replace(link, href="../../packages/" + _file_path(link)) for link in outcome.links
+            ]
+            return self._reply(outcome, lambda: project_html(name, links))
+        if rest[0] == "packages":
+            return self._file(members, rest[-1], may_fetch)
+        return _errors(404, "Not Found")
+
+    def _file(self, members: tuple[str, ...], filename: str, may_fetch: bool) -> Reply:
+        for key in members:
+            remote = self.remotes[key]
+            link = remote.link_for(filename)
+            if link is None:
+                continue
+            outcome = remote.file(link, may_fetch=may_fetch)
+            if outcome.status == 200:
+                return Reply(
+                    200,
+                    outcome.content,
+                    "application/octet-stream",
+                    (("X-Checksum-Sha256", link.sha256), ("X-Artifactory-Filename", filename)),
+                )
+        return _errors(404, "Not Found")
+
+    @staticmethod
+    def _reply(outcome: Outcome, page: object) -> Reply:
+        if outcome.status != 200:
+            return _errors(404, "Not Found")
+        assert callable(page)
+        return Reply(
+            200, page().encode(), "text/html; charset=utf-8", (("Cache-Control", "max-age=600"),)
+        )
+
+
+def _file_path(link: Link) -> str:
+    """Where Artifactory serves a file: the files.pythonhosted.org layout under the repository."""
+    digest = link.sha256
+    return f"packages/{digest[:2]}/{digest[2:4]}/{digest[4:]}/{link.filename}"

@@ -1,0 +1,198 @@
+"""A simulated Sonatype Nexus Repository 3 with a PyPI proxy for the catalog and a group.
+
+Facts followed (``shared/reference/repository-managers.md`` section 2): ``Server: Nexus/<version>
+(OSS)`` and ``X-Content-Type-Options: nosniff`` on every answer; ``BASIC realm="Sonatype Nexus
+Repository Manager"`` challenges; PyPI at ``/repository/<name>/simple/``; project pages re-rendered
+("Links for <name>", ``api-version`` meta 2, ``rel="internal"``, only ``data-requires-python``
+kept) with links rewritten to ``../../packages/<name>/<version>/<file>``; a download is resolved
+back through the cached project index (the "hash lookup": find the link whose file name matches,
+fetch its original href upstream; no match is a 404 and a ``Failed to resolve package`` log line);
+groups merge members by file name, first member wins, members that fail are skipped; the status
+and repository REST APIs, with the format-specific configuration for admins only.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+from dataclasses import dataclass
+
+from asdiag.lab.manager import Outcome, ProxyRepo, User, authenticate, merge, version_of
+from asdiag.lab.pages import root_html
+from asdiag.lab.upstream import Upstream
+from asdiag.lab.web import App, Reply, Request, json_reply, text
+
+VERSION = "3.77.1-01"
+IDENTITY = (("Server", f"Nexus/{VERSION} (OSS)"), ("X-Content-Type-Options", "nosniff"))
+REALM = "Sonatype Nexus Repository Manager"
+ADMIN = User("admin", "lab-nexus-Admin-5Tq", admin=True)
+DEVELOPER = User("developer", "lab-nexus-Dev-2Wr")
+CATALOG_PROXY = "activestate"
+PUBLIC_PROXY = "pypi-proxy"
+GROUP = "pypi-group"
+
+
+@dataclass(frozen=True)
+class ProxyConfig:
+    name: str
+    remote_url: str  # with a trailing slash, as Nexus advises
+    username: str
+    password: str
+
+
+class Nexus:
+    def __init__(
+        self,
+        dispatch: App,
+        proxies: tuple[ProxyConfig, ...],
+        group_members: tuple[str, ...],
+        *,
+        hash_lookup_broken: bool = False,
+    ) -> None:
+        self.configs = {p.name: p for p in proxies}
+        self.proxies = {
+            p.name: ProxyRepo(
+                p.name, p.remote_url + "simple/", Upstream(dispatch, p.username, p.password)
+            )
+            for p in proxies
+        }
+        self.group_members = group_members
+        self.hash_lookup_broken = hash_lookup_broken
+        self.log: list[str] = []  # nexus.log lines the lab writes
+        self._lock = threading.Lock()
+
+    def __call__(self, request: Request) -> Reply:
+        return self._answer(request).with_headers(*IDENTITY)
+
+    def _answer(self, request: Request) -> Reply:
+        path = request.path
+        if path in ("/service/rest/v1/status", "/service/rest/v1/status/writable"):
+            return Reply(200)
+        user = authenticate(request, (ADMIN, DEVELOPER))
+        if not isinstance(user, User):
+            return text(401, "Unauthorized", ("WWW-Authenticate", f'BASIC realm="{REALM}"'))
+        parts = path.strip("/").split("/")
+        if parts[:4] == ["service", "rest", "v1", "repositories"]:
+            return self._repositories(user, parts[4:])
+        if parts[0] == "repository" and len(parts) >= 3 and parts[1] in self._names():
+            return self._pypi(parts[1], parts[2:])
+        return text(404, "Not Found")
+
+    def _names(self) -> tuple[str, ...]:
+        return (*self.proxies, GROUP)
+
+    # --- REST ----------------------------------------------------------------------------------
+
+    def _short(self, name: str) -> dict[str, object]:
+        short: dict[str, object] = {
+            "name": name,
+            "format": "pypi",
+            "type": "group" if name == GROUP else "proxy",
+            "url": f"/repository/{name}",
+            "attributes": {},
+        }
+        if name in self.configs:
+            short["attributes"] = {"proxy": {"remoteUrl": self.configs[name].remote_url}}
+        return short
+
+    def _full(self, name: str) -> dict[str, object]:
+        full = self._short(name) | {
+            "online": True,
+            "storage": {"blobStoreName": "default", "strictContentTypeValidation": True},
+        }
+        if name == GROUP:
+            return full | {"group": {"memberNames": list(self.group_members)}}
+        config = self.configs[name]
+        return full | {
+            "cleanup": {"policyNames": []},
+            "proxy": {
+                "remoteUrl": config.remote_url,
+                "contentMaxAge": 1440,
+                "metadataMaxAge": 1440,
+            },
+            "negativeCache": {"enabled": True, "timeToLive": 1440},
+            "httpClient": {
+                "blocked": False,
+                "autoBlock": True,
+                "authentication": {"type": "username", "username": config.username},
+            },
+            "routingRuleName": None,
+        }
+
+    def _repositories(self, user: User, rest: list[str]) -> Reply:
+        if not rest:
+            return json_reply(200, [self._short(n) for n in self._names()])
+        if len(rest) == 1 and rest[0] in self._names():
+            return json_reply(200, self._short(rest[0]))
+        if len(rest) == 3 and rest[0] == "pypi" and rest[2] in self._names():
+            kind = "group" if rest[2] == GROUP else "proxy"
+            if rest[1] != kind:
+                return text(404, "Not Found")
+            if not user.admin:
+                return text(403, "Forbidden")
+            return json_reply(200, self._full(rest[2]))
+        return text(404, "Not Found")
+
+    # --- PyPI ----------------------------------------------------------------------------------
+
+    def _members(self, name: str) -> tuple[str, ...]:
+        return self.group_members if name == GROUP else (name,)
+
+    def _pypi(self, repo: str, rest: list[str]) -> Reply:
+        members = self._members(repo)
+        if rest == ["simple", ""]:
+            outcome = merge([self.proxies[m].root() for m in members])
+            return _page(outcome, lambda: root_html(outcome.names))
+        if rest[0] == "simple" and len(rest) in (2, 3) and rest[1]:
+            project = rest[1]
+            outcome = merge([self.proxies[m].page(project) for m in members])
+            return _page(outcome, lambda: _project_page(project, outcome))
+        if rest[0] == "packages" and len(rest) == 4:
+            project, _version, filename = rest[1:]
+            return self._download(members, project, filename)
+        return text(404, "Not Found")
+
+    def _download(self, members: tuple[str, ...], project: str, filename: str) -> Reply:
+        for member in members:
+            proxy = self.proxies[member]
+            page = proxy.cached_page(project) or proxy.page(project).links
+            link = next((entry for entry in page if entry.filename == filename), None)
+            if link is None or self.hash_lookup_broken:
+                self._log(
+                    f"WARN  [qtp-{member}] *UNKNOWN org.sonatype.nexus.repository.pypi.internal."
+                    f"PyPiProxyFacetImpl - Failed to resolve package Unable to find reference for "
+                    f"{filename} in package {project}"
+                )
+                continue
+            outcome = proxy.file(link)
+            if outcome.status == 200:
+                return Reply(200, outcome.content, "application/octet-stream")
+        return text(404, "Not Found")
+
+    def _log(self, line: str) -> None:
+        with self._lock:
+            self.log.append(line)
+
+
+def _page(outcome: Outcome, render: object) -> Reply:
+    if outcome.status != 200:
+        return text(404, "Not Found")
+    assert callable(render)
+    return Reply(200, render().encode(), "text/html; charset=utf-8")
+
+
+def _project_page(project: str, outcome: Outcome) -> str:
+    rows = []
+    for link in outcome.links:
+        path = f"{project}/{version_of(link.filename)}/{link.filename}"
+        href = f"../../packages/{path}#sha256={link.sha256}"
+        attrs = f'href="{html.escape(href)}" rel="internal"'
+        if link.requires_python:
+            attrs += f' data-requires-python="{html.escape(link.requires_python)}"'
+        rows.append(f"    <a {attrs}>{html.escape(link.filename)}</a><br/>")
+    return (
+        '<html lang="en">\n  <head><title>Links for '
+        f"{html.escape(project)}</title>\n"
+        '    <meta name="api-version" value="2"/>\n  </head>\n  <body><h1>Links for '
+        f"{html.escape(project)}</h1>\n" + "\n".join(rows) + "\n  </body>\n</html>\n"
+    )
