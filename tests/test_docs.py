@@ -1,4 +1,4 @@
-"""The generated findings reference stays equal to the registry."""
+"""The docs that mirror the code (findings, JSON schema, lab scenarios) stay equal to it."""
 
 from __future__ import annotations
 
@@ -19,3 +19,17 @@ def test_findings_reference_is_generated_from_the_registry() -> None:
 def test_every_id_in_the_json_doc_exists() -> None:
     text = (ROOT / "docs" / "json.md").read_text(encoding="utf-8")
     assert '"schema": "asdiag.v1"' in text
+
+
+def test_the_lab_guide_lists_every_scenario_with_its_ids() -> None:
+    from asdiag.lab.scenarios import SCENARIOS
+
+    rows = {
+        line.split("|")[1].strip(" `"): line
+        for line in (ROOT / "docs" / "lab.md").read_text(encoding="utf-8").splitlines()
+        if line.startswith("| `")
+    }
+    for scenario in SCENARIOS:
+        row = rows[scenario.name]
+        assert scenario.summary in row
+        assert all(f"`{finding_id}`" in row for finding_id in scenario.check_ids)
