@@ -57,8 +57,10 @@ class Artifactory:
         remotes: tuple[RemoteConfig, ...],
         virtual_members: tuple[str, ...],
         *,
+        base_url: str,
         developer_can_cache: bool = True,
     ) -> None:
+        self.base_url = base_url  # this Artifactory's own address, for the URLs its APIs return
         self.configs = {r.key: r for r in remotes}
         self.remotes = {
             r.key: ProxyRepo(
@@ -192,7 +194,7 @@ class Artifactory:
                     "key": key,
                     "type": str(self._config(key, full=False)["rclass"]).upper(),
                     "description": "",
-                    "url": f"/artifactory/{key}",
+                    "url": f"{self.base_url}/artifactory/{key}",
                     "packageType": "Pypi",
                 }
                 for key in self._repo_keys()
@@ -218,19 +220,23 @@ class Artifactory:
                 outcome = merge([self.remotes[m].root() for m in members])
                 return self._reply(outcome, lambda: root_html(outcome.names))
             outcome = merge([self.remotes[m].page(name, may_fetch=may_fetch) for m in members])
+            # Artifactory serves no .metadata files (PEP 658 support unconfirmed), so it must not
+            # advertise them: a client would ask for one and get a 404.
             links = [
-                replace(link, href="../../packages/" + _file_path(link)) for link in outcome.links
+                replace(link, href="../../packages/" + _file_path(link), core_metadata=False)
+                for link in outcome.links
             ]
             return self._reply(outcome, lambda: project_html(name, links))
         if rest[0] == "packages":
-            return self._file(members, rest[-1], may_fetch)
+            return self._file(members, "/".join(rest[1:]), may_fetch)
         return _errors(404, "Not Found")
 
-    def _file(self, members: tuple[str, ...], filename: str, may_fetch: bool) -> Reply:
+    def _file(self, members: tuple[str, ...], path: str, may_fetch: bool) -> Reply:
+        filename = path.rpartition("/")[2]
         for key in members:
             remote = self.remotes[key]
             link = remote.link_for(filename)
-            if link is None:
+            if link is None or _file_path(link) != path:
                 continue
             outcome = remote.file(link, may_fetch=may_fetch)
             if outcome.status == 200:

@@ -252,7 +252,7 @@ class Catalog:
             for dist in project.dists
         ]
         if wants_json(request.header("accept")):
-            return json_reply(200, project_json(project.name, links), JSON_SIMPLE)
+            return json_reply(200, project_json(project.normalized, links), JSON_SIMPLE)
         return html(200, project_html(project.name, links))
 
     def _file(self, org: Org, tail: list[str]) -> Reply:

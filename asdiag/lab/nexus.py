@@ -47,8 +47,10 @@ class Nexus:
         proxies: tuple[ProxyConfig, ...],
         group_members: tuple[str, ...],
         *,
+        base_url: str,
         hash_lookup_broken: bool = False,
     ) -> None:
+        self.base_url = base_url  # this Nexus's own address, for the URLs its APIs return
         self.configs = {p.name: p for p in proxies}
         self.proxies = {
             p.name: ProxyRepo(
@@ -88,7 +90,7 @@ class Nexus:
             "name": name,
             "format": "pypi",
             "type": "group" if name == GROUP else "proxy",
-            "url": f"/repository/{name}",
+            "url": f"{self.base_url}/repository/{name}",
             "attributes": {},
         }
         if name in self.configs:

@@ -47,7 +47,7 @@ class PublicIndex:
                 for d in project.dists
             ]
             if as_json:
-                return json_reply(200, project_json(project.name, links), JSON_SIMPLE)
+                return json_reply(200, project_json(project.normalized, links), JSON_SIMPLE)
             return html(200, project_html(project.name, links))
         if parts[0] == "packages" and parts[-1] in self.files:
             dist = self.files[parts[-1]]

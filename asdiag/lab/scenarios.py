@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from asdiag.lab import artifactory, nexus
 from asdiag.lab.catalog import Faults
 
 ORG_ID = "6f1c3a2e-8d4b-4c1e-9a7f-2b5d8e0c4a91"
@@ -18,7 +19,13 @@ OTHER_ORG_ID = "0b7e9c44-51a3-4f0e-8e2d-7c6a1f93b2d5"
 OTHER_ORG_PASSWORD = "lab-other-org-Pw-4Lm8"
 WRONG_PASSWORD = "lab-wrong-Pw-9Zk3"
 #: Kept out of asdiag's output like any password (`lab serve` prints them on purpose).
-SECRETS = (ORG_PASSWORD, OTHER_ORG_PASSWORD, WRONG_PASSWORD)
+SECRETS = (
+    ORG_PASSWORD,
+    OTHER_ORG_PASSWORD,
+    WRONG_PASSWORD,
+    *(user.password for user in (artifactory.ADMIN, artifactory.DEVELOPER)),
+    *(user.password for user in (nexus.ADMIN, nexus.DEVELOPER)),
+)
 
 
 @dataclass(frozen=True)
@@ -46,8 +53,11 @@ class Scenario:
     org_in_url: str = ORG_ID
     url_suffix: str = ""
     password: str = ORG_PASSWORD
-    #: The package `asdiag package` triages in this scenario, if any.
-    package: str | None = None
+    #: The manager the scenario's env points at (``artifactory`` or ``nexus``), if any.
+    manager: str | None = None
+    #: ``asdiag package`` arguments for this scenario, and the ids it must report (warn/fail).
+    package_args: tuple[str, ...] = ()
+    package_ids: frozenset[str] = frozenset()
     in_demo: bool = False
 
 
@@ -61,6 +71,7 @@ SCENARIOS = (
         "A catalog and managers configured as the vendor advises; nothing is wrong.",
         "pip install requests",
         "Successfully installed requests-2.32.3",
+        package_args=("requests", "numpy", "--platform", "linux", "--platform", "windows"),
         in_demo=True,
     ),
     Scenario(
@@ -115,14 +126,16 @@ SCENARIOS = (
         "The catalog is healthy but does not hold pandas, which nobody requested.",
         "pip install pandas",
         NOT_FOUND.format("pandas"),
-        package="pandas",
+        package_args=("pandas",),
+        package_ids=frozenset({"package.not-found"}),
     ),
     Scenario(
         "no-macos",
         "numpy is in the catalog, built for Linux and Windows only (macOS was not requested).",
         "pip install numpy   # on a Mac",
         NOT_FOUND.format("numpy"),
-        package="numpy",
+        package_args=("numpy", "--platform", "macos"),
+        package_ids=frozenset({"package.no-compatible-wheel", "package.no-macos-builds"}),
     ),
     Scenario(
         "login-page",
@@ -139,7 +152,8 @@ SCENARIOS = (
         "pip install requests",
         "ERROR: HTTP error 404 while getting .../requests-2.32.3-py3-none-any.whl",
         faults=Faults(files_missing=True),
-        package="requests",
+        package_args=("requests",),
+        package_ids=frozenset({"package.file-unreachable"}),
     ),
     Scenario(
         "mixed-public-pypi",
@@ -148,7 +162,9 @@ SCENARIOS = (
         "pip install pandas   # through the manager",
         "Successfully installed pandas-2.3.1   (from public PyPI, not the catalog)",
         managers=Managers(public_in_group=True),
-        package="pandas",
+        manager="artifactory",
+        package_args=("pandas", "--via", "both", "--platform", "linux", "--python", "3.12"),
+        package_ids=frozenset({"package.outside-catalog", "package.not-found"}),
     ),
     Scenario(
         "missing-deploy-cache",
@@ -156,7 +172,9 @@ SCENARIOS = (
         "pip install cryptography   # through Artifactory",
         NOT_FOUND.format("cryptography"),
         managers=Managers(deploy_cache=False),
-        package="cryptography",
+        manager="artifactory",
+        package_args=("cryptography", "--via", "both", "--platform", "linux", "--python", "3.12"),
+        package_ids=frozenset({"package.missing-in-manager"}),
     ),
     Scenario(
         "caching-disabled",
@@ -165,7 +183,8 @@ SCENARIOS = (
         "pip install requests   # in 40 parallel CI jobs",
         "(works, until the catalog starts answering 429)",
         managers=Managers(store_locally=False),
-        package="requests",
+        manager="artifactory",
+        package_args=("requests", "--via", "both"),
     ),
     Scenario(
         "nexus-hash-lookup",
@@ -173,7 +192,9 @@ SCENARIOS = (
         "pip install requests   # through Nexus",
         "ERROR: HTTP error 404 while getting .../repository/activestate/packages/requests/...",
         managers=Managers(hash_lookup_broken=True),
-        package="requests",
+        manager="nexus",
+        package_args=("requests", "--via", "manager"),
+        package_ids=frozenset({"package.file-unreachable"}),
     ),
 )
 

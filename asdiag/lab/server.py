@@ -140,6 +140,7 @@ class Lab:
             (artifactory.CATALOG_REMOTE, artifactory.PUBLIC_REMOTE)
             if managers.public_in_group
             else (artifactory.CATALOG_REMOTE,),
+            base_url=self.base_url,
             developer_can_cache=managers.deploy_cache,
         )
         nx = Nexus(
@@ -151,6 +152,7 @@ class Lab:
             (nexus.CATALOG_PROXY, nexus.PUBLIC_PROXY)
             if managers.public_in_group
             else (nexus.CATALOG_PROXY,),
+            base_url=self.base_url,
             hash_lookup_broken=managers.hash_lookup_broken,
         )
         apps = Apps(catalog, art, nx, PublicIndex(PUBLIC))
@@ -183,11 +185,22 @@ class Lab:
         """The ``ASDIAG_*`` settings that point ``asdiag check`` at this scenario."""
         scenario = self.scenario
         url = f"{self.base_url}/{scenario.org_in_url}/pypi{scenario.url_suffix}"
-        return {
+        target = {
             "ASDIAG_CATALOG_URL": url,
             "ASDIAG_USERNAME": ORG_ID,
             "ASDIAG_PASSWORD": scenario.password,
         }
+        if scenario.manager == "artifactory":
+            target["ASDIAG_MANAGER_URL"] = (
+                f"{self.base_url}/artifactory/api/pypi/{artifactory.VIRTUAL}/simple/"
+            )
+            target["ASDIAG_MANAGER_USERNAME"] = artifactory.DEVELOPER.name
+            target["ASDIAG_MANAGER_PASSWORD"] = artifactory.DEVELOPER.password
+        elif scenario.manager == "nexus":
+            target["ASDIAG_MANAGER_URL"] = f"{self.base_url}/repository/{nexus.GROUP}/simple/"
+            target["ASDIAG_MANAGER_USERNAME"] = nexus.DEVELOPER.name
+            target["ASDIAG_MANAGER_PASSWORD"] = nexus.DEVELOPER.password
+        return target
 
     def parts(self) -> tuple[Part, ...]:
         base = self.base_url
@@ -223,6 +236,8 @@ class Lab:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    #: A burst of parallel clients (CI, asdiag's own concurrency) must not overflow the backlog.
+    request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], handler: type[_Handler], lab: Lab) -> None:
         self.lab = lab
@@ -231,6 +246,9 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    #: Headers and body go out in separate writes; with Nagle on, a keep-alive client would wait
+    #: for its delayed ACK (~40 ms) on every answer.
+    disable_nagle_algorithm = True
     server: _Server
     server_version = "asdiag-lab"
 
@@ -255,7 +273,11 @@ class _Handler(BaseHTTPRequestHandler):
         except Exception:  # a lab bug must not take the server down; say it where it is seen
             traceback.print_exc(file=sys.stderr)
             reply = text(500, "asdiag lab: internal error\n")
-        self.send_response(reply.status)
+        # send_response_only: the Server header is the simulated product's, sent once below.
+        self.send_response_only(reply.status)
+        self.send_header("Date", self.date_time_string())
+        if reply.header("Server") is None:
+            self.send_header("Server", self.server_version)
         for name, value in reply.headers:
             if name.lower() == "location" and value.startswith("/"):
                 value = f"http://{self.headers.get('Host') or f'{HOST}:{lab.port}'}{value}"

@@ -16,6 +16,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 JSON_SIMPLE = "application/vnd.pypi.simple.v1+json"
 HTML_SIMPLE = "application/vnd.pypi.simple.v1+html"
+LATEST_JSON = "application/vnd.pypi.simple.latest+json"
+LATEST_HTML = "application/vnd.pypi.simple.latest+html"
 
 
 @dataclass(frozen=True)
@@ -113,5 +115,9 @@ def wants_json(accept: str | None) -> bool:
                 except ValueError:
                     quality = 0.0
         ranks[media.lower()] = quality
-    best_html = max(ranks.get(HTML_SIMPLE, 0.0), ranks.get("text/html", 0.0))
-    return ranks.get(JSON_SIMPLE, 0.0) > best_html
+    # PEP 691: the "latest" aliases stand for the newest version, v1 (the answer names v1).
+    best_json = max(ranks.get(JSON_SIMPLE, 0.0), ranks.get(LATEST_JSON, 0.0))
+    best_html = max(
+        ranks.get(HTML_SIMPLE, 0.0), ranks.get(LATEST_HTML, 0.0), ranks.get("text/html", 0.0)
+    )
+    return best_json > best_html
