@@ -191,66 +191,82 @@ def _read_password(redactor: Redactor) -> Secret:
     return Secret(text)
 
 
+# --- options shared by the commands that reach an index ------------------------------------------
+
+CatalogUrlOption = Annotated[
+    str | None,
+    typer.Option(
+        "--catalog-url",
+        help="Base URL of the catalog, without /simple (env ASDIAG_CATALOG_URL).",
+        show_default=False,
+    ),
+]
+UsernameOption = Annotated[
+    str | None,
+    typer.Option(
+        "--username",
+        help="Username (env ASDIAG_USERNAME); default: the organisation id in the URL.",
+        show_default=False,
+    ),
+]
+PasswordStdinOption = Annotated[
+    bool,
+    typer.Option(
+        "--password-stdin", help="Read the password from standard input (or env ASDIAG_PASSWORD)."
+    ),
+]
+ProfileOption = Annotated[
+    str | None,
+    typer.Option(
+        "--profile", help="Profile from the config file (env ASDIAG_PROFILE).", show_default=False
+    ),
+]
+ConfigOption = Annotated[
+    str | None,
+    typer.Option("--config", help="Config file to read (env ASDIAG_CONFIG).", show_default=False),
+]
+TimeoutOption = Annotated[
+    float | None,
+    typer.Option(
+        "--timeout", help="Connect and read timeout in seconds [default: 10].", show_default=False
+    ),
+]
+CaBundleOption = Annotated[
+    str | None,
+    typer.Option(
+        "--ca-bundle",
+        help="PEM file of CA certificates to trust (else SSL_CERT_FILE, "
+        "REQUESTS_CA_BUNDLE, certifi).",
+        show_default=False,
+    ),
+]
+FormatOption = Annotated[OutputFormat, typer.Option("--format", help="Output format.")]
+StrictOption = Annotated[bool, typer.Option(help="Treat warnings as failures (exit 1).")]
+VerboseOption = Annotated[
+    int,
+    typer.Option("--verbose", "-v", count=True, help="Show evidence; -vv adds debug logs."),
+]
+
+
 # --- commands ---------------------------------------------------------------------------------
 
 
 @app.command()
 def check(
     *,
-    catalog_url: Annotated[
-        str | None,
-        typer.Option(
-            "--catalog-url",
-            help="Base URL of the catalog, without /simple (env ASDIAG_CATALOG_URL).",
-            show_default=False,
-        ),
-    ] = None,
-    username: Annotated[
-        str | None,
-        typer.Option(
-            help="Username (env ASDIAG_USERNAME); default: the organisation id in the URL.",
-            show_default=False,
-        ),
-    ] = None,
-    password_stdin: Annotated[
-        bool,
-        typer.Option(
-            "--password-stdin",
-            help="Read the password from standard input (or env ASDIAG_PASSWORD).",
-        ),
-    ] = False,
-    profile: Annotated[
-        str | None,
-        typer.Option(help="Profile from the config file (env ASDIAG_PROFILE).", show_default=False),
-    ] = None,
-    config: Annotated[
-        str | None,
-        typer.Option(help="Config file to read (env ASDIAG_CONFIG).", show_default=False),
-    ] = None,
-    timeout: Annotated[
-        float | None,
-        typer.Option(help="Connect and read timeout in seconds [default: 10].", show_default=False),
-    ] = None,
-    ca_bundle: Annotated[
-        str | None,
-        typer.Option(
-            "--ca-bundle",
-            help="PEM file of CA certificates to trust (else SSL_CERT_FILE, "
-            "REQUESTS_CA_BUNDLE, certifi).",
-            show_default=False,
-        ),
-    ] = None,
-    output_format: Annotated[
-        OutputFormat, typer.Option("--format", help="Output format.")
-    ] = OutputFormat.HUMAN,
+    catalog_url: CatalogUrlOption = None,
+    username: UsernameOption = None,
+    password_stdin: PasswordStdinOption = False,
+    profile: ProfileOption = None,
+    config: ConfigOption = None,
+    timeout: TimeoutOption = None,
+    ca_bundle: CaBundleOption = None,
+    output_format: FormatOption = OutputFormat.HUMAN,
     only: Annotated[
         Group | None, typer.Option(help="Report only this group of checks.", show_default=False)
     ] = None,
-    strict: Annotated[bool, typer.Option(help="Treat warnings as failures (exit 1).")] = False,
-    verbose: Annotated[
-        int,
-        typer.Option("--verbose", "-v", count=True, help="Show evidence; -vv adds debug logs."),
-    ] = 0,
+    strict: StrictOption = False,
+    verbose: VerboseOption = 0,
     list_checks: Annotated[
         bool, typer.Option("--list-checks", help="List the checks and their finding ids.")
     ] = False,
@@ -324,6 +340,136 @@ def _list_checks(output_format: OutputFormat, redactor: Redactor) -> int:
 
     _write(checks_table() + "\n", redactor)
     return 0
+
+
+class Via(StrEnum):
+    """Which index ``asdiag package`` asks (kept equal to ``asdiag.package.VIA_CHOICES``)."""
+
+    AUTO = "auto"
+    CATALOG = "catalog"
+    MANAGER = "manager"
+    BOTH = "both"
+
+
+@app.command()
+def package(
+    packages: Annotated[
+        list[str],
+        typer.Argument(metavar="NAME[SPEC]...", help="Packages, e.g. numpy or 'requests>=2.32'."),
+    ],
+    *,
+    platform: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--platform",
+            help="Target: linux, linux-aarch64, windows, macos, macos-x86_64, musllinux, or a "
+            "platform tag (manylinux_2_28_x86_64, win_arm64, macosx_14_0_arm64); repeatable.",
+            show_default=False,
+        ),
+    ] = None,
+    python: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--python",
+            help="Target Python X.Y; repeatable [default: 3.10-3.13].",
+            show_default=False,
+        ),
+    ] = None,
+    via: Annotated[
+        Via,
+        typer.Option(help="Ask the catalog, the repository manager, or both (auto: what is set)."),
+    ] = Via.AUTO,
+    versions: Annotated[
+        int, typer.Option(help="Rows of the matrix: the newest N versions.", min=1)
+    ] = 3,
+    pre: Annotated[bool, typer.Option("--pre", help="Consider pre-releases.")] = False,
+    manager_url: Annotated[
+        str | None,
+        typer.Option(
+            "--manager-url",
+            help="The repository manager's PyPI URL as pip uses it (env ASDIAG_MANAGER_URL).",
+            show_default=False,
+        ),
+    ] = None,
+    manager_username: Annotated[
+        str | None,
+        typer.Option(
+            help="Manager username (env ASDIAG_MANAGER_USERNAME; password: "
+            "ASDIAG_MANAGER_PASSWORD).",
+            show_default=False,
+        ),
+    ] = None,
+    catalog_url: CatalogUrlOption = None,
+    username: UsernameOption = None,
+    password_stdin: PasswordStdinOption = False,
+    profile: ProfileOption = None,
+    config: ConfigOption = None,
+    timeout: TimeoutOption = None,
+    ca_bundle: CaBundleOption = None,
+    output_format: FormatOption = OutputFormat.HUMAN,
+    strict: StrictOption = False,
+    verbose: VerboseOption = 0,
+) -> None:
+    """Is this package there, for my OS and Python, and if not, why.
+
+    Exit codes: 0 nothing failed, 1 a finding failed, 2 usage error, 3 diagnosis incomplete.
+    """
+    redactor = Redactor()
+
+    def run() -> int:
+        from asdiag.doctor import exit_code
+        from asdiag.package import Options, diagnose_packages, parse_requests
+        from asdiag.platforms import make_targets
+        from asdiag.settings import Flags, resolve_settings
+
+        requests = parse_requests(packages)
+        targets = make_targets(platform or (), python or ())
+        password = _read_password(redactor) if password_stdin else None
+        flags = Flags(
+            catalog_url,
+            username,
+            password,
+            timeout,
+            ca_bundle,
+            profile,
+            config,
+            manager_url=manager_url,
+            manager_username=manager_username,
+        )
+        settings = resolve_settings(flags, os.environ)
+        for secret, user in (
+            (settings.password.value, settings.username.value),
+            (settings.manager_password.value, settings.manager_username.value),
+        ):
+            if secret is not None:
+                redactor.add(secret.reveal(), username=user or "")
+        _configure_logging(verbose, redactor)
+        options = Options(
+            targets=targets,
+            requested_platforms=bool(platform),
+            requested_pythons=bool(python),
+            pre=pre,
+            rows=versions,
+        )
+        report = diagnose_packages(
+            settings, requests, options, via=str(via), redactor=redactor, environ=os.environ
+        )
+        if output_format is OutputFormat.JSON:
+            from asdiag.render.package import render_package_json
+
+            text = render_package_json(report, settings, verbose=verbose > 0, strict=strict)
+        elif output_format is OutputFormat.MARKDOWN:
+            from asdiag.render.package import render_package_markdown
+
+            text = render_package_markdown(report, verbose=verbose > 0, strict=strict)
+        else:
+            from asdiag.render.package import render_package_report
+
+            text = _to_text(render_package_report(report, verbose=verbose > 0, strict=strict))
+        _write(text, redactor)
+        return exit_code(report.findings, strict=strict)
+
+    _guarded(redactor, verbose > 0, run)
 
 
 @app.command()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from asdiag.doctor import Report, diagnose
+from asdiag.errors import AsdiagError
 from asdiag.findings import Severity
 from asdiag.lab.scenarios import SCENARIOS, Scenario
 from asdiag.lab.server import Lab
@@ -57,7 +58,14 @@ def check_scenario(lab: Lab, scenario: Scenario, *, now: datetime = LAB_NOW) -> 
 
 
 def run_demo(scenarios: tuple[Scenario, ...] | None = None) -> Iterator[tuple[Lab, Diagnosis]]:
-    """Start a lab on a free port and diagnose each scenario in turn."""
-    with Lab() as lab:
+    """Start a lab on a free port and diagnose each scenario in turn.
+
+    :raises AsdiagError: when no loopback port can be opened.
+    """
+    try:
+        lab = Lab()
+    except OSError as exc:
+        raise AsdiagError(f"cannot start the lab on 127.0.0.1: {exc.strerror or exc}") from None
+    with lab:
         for scenario in scenarios or demo_scenarios():
             yield lab, check_scenario(lab, scenario)

@@ -12,6 +12,9 @@ from asdiag.registry import KINDS, REGISTRY
 
 
 def _check_of(finding_id: str) -> str:
+    """The check that reports an id; ``package`` ids come from the ``asdiag package`` command."""
+    if finding_id.startswith("package."):
+        return "package"
     return next((c.name for c in CHECKS if finding_id in c.ids), "")
 
 

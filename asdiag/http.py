@@ -56,6 +56,7 @@ PIP_ACCEPT = (
     "text/html; q=0.01"
 )
 MAX_BODY_BYTES = 16 * 1024 * 1024
+PROBE_BODY_BYTES = 64 * 1024
 MAX_REDIRECTS = 10
 BODY_HEAD_CHARS = 300
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -310,6 +311,9 @@ class HttpClient:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        self.close()
+
+    def close(self) -> None:
         self._client.close()
 
     @property
@@ -324,8 +328,14 @@ class HttpClient:
         probe: str,
         credentials: BasicCredentials | None = None,
         accept: str = PIP_ACCEPT,
+        byte_range: bool = False,
     ) -> FetchResult:
-        """GET ``url``, following redirects by hand; never raises for a network outcome."""
+        """GET ``url``, following redirects by hand; never raises for a network outcome.
+
+        With ``byte_range``, ask for the first byte only (``Range: bytes=0-0``) and read at most
+        64 KiB whatever comes back: a file probe, not a download. A GET, because some servers
+        and proxies reject HEAD.
+        """
         home = _origin(url)
         hops: list[Exchange] = []
         seen: set[str] = set()
@@ -340,9 +350,12 @@ class HttpClient:
                 else:
                     send_credentials = True
             headers = {"Accept": accept}
+            if byte_range:
+                headers["Range"] = "bytes=0-0"
             if send_credentials and credentials is not None:
                 headers["Authorization"] = credentials.header()
-            result = self._send(current, probe, headers, send_credentials)
+            cap = PROBE_BODY_BYTES if byte_range else self.options.max_body_bytes
+            result = self._send(current, probe, headers, send_credentials, cap)
             hops.append(result.exchanges[0])
             self._exchanges.append(result.exchanges[0])
             response = result.response
@@ -377,7 +390,7 @@ class HttpClient:
         )
 
     def _send(
-        self, url: str, probe: str, headers: dict[str, str], sent_credentials: bool
+        self, url: str, probe: str, headers: dict[str, str], sent_credentials: bool, cap: int
     ) -> FetchResult:
         """One request, one exchange, no redirect handling."""
         shown_url = self.redactor.text(url)
@@ -385,7 +398,7 @@ class HttpClient:
         try:
             with self._client.stream("GET", url, headers=headers) as raw:
                 certificate = self._peer_certificate(raw)
-                body, truncated = self._read_capped(raw)
+                body, truncated = self._read_capped(raw, cap)
                 response = Response(
                     url=shown_url,
                     status=raw.status_code,
@@ -424,14 +437,15 @@ class HttpClient:
         log.debug("GET %s -> %s (%.0f ms)", shown_url, response.status, exchange.elapsed_ms)
         return FetchResult((exchange,), response=response, certificate=certificate)
 
-    def _read_capped(self, raw: httpx.Response) -> tuple[bytes, bool]:
+    @staticmethod
+    def _read_capped(raw: httpx.Response, cap: int) -> tuple[bytes, bool]:
         chunks: list[bytes] = []
         size = 0
         for chunk in raw.iter_bytes():
             chunks.append(chunk)
             size += len(chunk)
-            if size > self.options.max_body_bytes:
-                return b"".join(chunks)[: self.options.max_body_bytes], True
+            if size > cap:
+                return b"".join(chunks)[:cap], True
         return b"".join(chunks), False
 
     @staticmethod

@@ -425,6 +425,189 @@ KINDS: tuple[FindingKind, ...] = (
         "managers keep serving what they have cached.",
         "Run asdiag again after 03:15 UTC before changing any configuration.",
     ),
+    # --- package (asdiag package) -------------------------------------------------------------
+    FindingKind(
+        "package.ok",
+        S.OK,
+        "Package found",
+        "The index lists the project and at least one version that matches the request; the "
+        "matrix shows which file each target would install.",
+        "Nothing to change.",
+    ),
+    FindingKind(
+        "package.name-not-normalized",
+        S.INFO,
+        "Name given in a non-normalised spelling",
+        "Project names compare after PEP 503 normalisation (lower case, runs of '-', '_' and "
+        "'.' as one '-'). asdiag asks for the normalised URL, as pip does; some repository "
+        "managers (Nexus) do not normalise and cache each spelling separately, so tools that "
+        "request the name as typed may see a different answer.",
+        "Nothing to change in asdiag; use the normalised name in requirements files to get the "
+        "same answer from every tool.",
+    ),
+    FindingKind(
+        "package.not-found",
+        S.FAIL,
+        "Package not in the index",
+        "The index answered 404 for the project page: this catalog does not hold the package "
+        "(a curated catalog holds only what the organisation asked for and the vendor built), "
+        "or the name is misspelt. pip shows this as 'from versions: none'.",
+        "Check the near-miss suggestions; if the name is right, ask the vendor to add the "
+        "package with the filled-in request shown in the detail.",
+    ),
+    FindingKind(
+        "package.near-miss",
+        S.INFO,
+        "Similar names in the index",
+        "The index holds projects whose names are close to the one asked for: another "
+        "separator, a python- or py prefix, or a close spelling.",
+        "If one of them is the package meant, use that name.",
+    ),
+    FindingKind(
+        "package.missing-in-manager",
+        S.FAIL,
+        "The catalog holds it, the repository manager does not serve it",
+        "Asked directly, the catalog lists the package; through the repository manager the "
+        "page is missing or refused. The manager cannot fetch it upstream: its user lacks "
+        "Deploy/Cache (Artifactory), the remote's stored credentials are wrong, or a negative "
+        "cache remembers an earlier 404.",
+        "In the manager, give the users Read and Deploy/Cache on the catalog's remote, check "
+        "the remote's credentials, and clear its negative cache (Nexus) or missed-retrieval "
+        "cache (Artifactory); then run `asdiag check --manager-url ...`.",
+    ),
+    FindingKind(
+        "package.outside-catalog",
+        S.FAIL,
+        "The manager serves a package the catalog does not hold",
+        "Through the repository manager the package installs, but the catalog itself does not "
+        "list it: the manager's virtual or group repository has another upstream, usually "
+        "public PyPI, beside the catalog. Those packages bypass curation, and a public package "
+        "with an internal name is the dependency-confusion attack.",
+        "Remove the public PyPI remote from the virtual/group repository the developers use; "
+        "keep public packages, if allowed at all, in a separate repository. Ask the vendor for "
+        "the package if it is needed.",
+    ),
+    FindingKind(
+        "package.index-refused",
+        S.FAIL,
+        "The index refused the request",
+        "The project page answered 401 or 403: the credentials are missing or wrong, or the "
+        "URL names another organisation's catalog. pip reports this as 'from versions: none' "
+        "too.",
+        "Run `asdiag check`: it tells a wrong password from a wrong URL.",
+        ("asdiag check -v",),
+    ),
+    FindingKind(
+        "package.index-unavailable",
+        S.FAIL,
+        "The index did not answer usefully",
+        "The project page could not be fetched: a network failure, a rate limit (429) or a "
+        "server error (5xx).",
+        "Run `asdiag check` for the cause and its fix; retry after any Retry-After.",
+        ("asdiag check -v",),
+    ),
+    FindingKind(
+        "package.page-unreadable",
+        S.FAIL,
+        "The project page is not a simple-index page",
+        "The project URL answered 200, but the body is neither PEP 503 HTML nor PEP 691 JSON "
+        "(a login page, a web UI, an error page), so no installer can read it.",
+        "Point the URL at the index itself; run `asdiag check` to see what answers.",
+    ),
+    FindingKind(
+        "package.version-not-found",
+        S.FAIL,
+        "No version matches the requested range",
+        "The project exists, but none of its versions satisfies the version specifier "
+        "(pre-releases count only with --pre, yanked versions only when pinned with ==). The "
+        "closest available versions are shown.",
+        "Relax the specifier to a version the index holds, or ask the vendor to add the "
+        "version you need.",
+    ),
+    FindingKind(
+        "package.yanked-only",
+        S.FAIL,
+        "Every matching version is yanked",
+        "All versions that satisfy the specifier are yanked (PEP 592). Installers skip yanked "
+        "files unless the version is pinned exactly with ==.",
+        "Move to a version that is not yanked, or pin the yanked version with == if you must, "
+        "knowing why it was yanked (the reason is shown).",
+    ),
+    FindingKind(
+        "package.requires-python",
+        S.FAIL,
+        "The target Python is excluded by Requires-Python",
+        "Files exist for the matching versions, but their Requires-Python excludes the target "
+        "Python version, so pip skips them.",
+        "Use a Python version the package supports, or an older release that supports yours.",
+    ),
+    FindingKind(
+        "package.no-compatible-wheel",
+        S.FAIL,
+        "No wheel fits the target",
+        "None of the wheels of the matching versions is compatible with the target platform "
+        "and Python (by its tags, as pip decides). pip then builds from the sdist if there is "
+        "one (needing compilers and headers) or reports 'from versions: none'.",
+        "Ask the vendor for a build for the target (name the operating system, architecture "
+        "and Python versions), or use a target that has wheels.",
+    ),
+    FindingKind(
+        "package.no-macos-builds",
+        S.WARN,
+        "No macOS build (built only on request)",
+        "The catalog's vendor builds Linux and Windows wheels by default and macOS wheels only "
+        "when an organisation asks for them. This package has binary wheels for other "
+        "systems but none for macOS.",
+        "Ask the vendor for macOS builds of this package: include 'Customer requires macOS "
+        "builds' in the package request, with the architectures (arm64, x86_64) and Python "
+        "versions.",
+    ),
+    FindingKind(
+        "package.sdist-only",
+        S.WARN,
+        "Source distribution only",
+        "The matching versions have no wheel at all, only a source distribution. pip builds it "
+        "on every install target, which needs a compiler toolchain for packages with C "
+        "extensions; the vendor does not recommend this for production.",
+        "Ask the vendor for wheels for your targets; until then, install build tools where "
+        "pip runs.",
+    ),
+    FindingKind(
+        "package.file-unreachable",
+        S.FAIL,
+        "The index lists a file that cannot be downloaded",
+        "The project page links a file, but fetching it failed. Through Nexus this is the "
+        "/packages/ hash lookup failing; through Artifactory, a user without Deploy/Cache or a "
+        "remote that cannot reach its upstream; directly, a storage problem at the index.",
+        "Through a manager, check its logs for the file name and the remote's permissions; "
+        "directly, report the file URL and status to the vendor.",
+    ),
+    FindingKind(
+        "package.no-hashes",
+        S.WARN,
+        "Files have no hashes",
+        "The project page gives no hash for its files, so installers cannot verify downloads "
+        "and pip's --require-hashes mode cannot be used.",
+        "Ask the index's operator to publish sha256 hashes (the #sha256= fragment or PEP 691 "
+        "'hashes').",
+    ),
+    FindingKind(
+        "package.md5-only",
+        S.WARN,
+        "Files have only md5 hashes",
+        "Every hashed file carries only an md5 hash. md5 is broken for integrity, and uv "
+        "rejects indexes that offer nothing stronger.",
+        "Ask the index's operator to publish sha256 hashes.",
+    ),
+    FindingKind(
+        "package.pip-platform-narrow",
+        S.INFO,
+        "pip would miss this wheel with a single --platform",
+        "pip widens an explicit --platform only for the legacy manylinux2014/2010 tags and "
+        "macOS: --platform manylinux_2_28_x86_64 accepts exactly that tag, never an older "
+        "manylinux_2_17 wheel that fits the same machine.",
+        "Pass every platform the target accepts, as the --platform flags shown.",
+    ),
 )
 
 REGISTRY: dict[str, FindingKind] = {kind.id: kind for kind in KINDS}

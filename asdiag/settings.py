@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Generic, TypeVar
+from urllib.parse import unquote, urlsplit
 
 from asdiag.errors import UsageError
 from asdiag.redact import Secret, redact_url
@@ -35,7 +36,14 @@ from asdiag.urls import UrlError, parse_catalog_url
 T = TypeVar("T")
 
 DEFAULT_TIMEOUT = 10.0
-CONFIG_KEYS = ("catalog_url", "username", "timeout", "ca_bundle")
+CONFIG_KEYS = (
+    "catalog_url",
+    "username",
+    "timeout",
+    "ca_bundle",
+    "manager_url",
+    "manager_username",
+)
 
 
 class Source(StrEnum):
@@ -79,6 +87,8 @@ class Flags:
     ca_bundle: str | None = None
     profile: str | None = None
     config: str | None = None
+    manager_url: str | None = field(default=None, repr=False)  # may hold credentials
+    manager_username: str | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +103,14 @@ class Settings:
     profile: str | None
     #: The config file that was read, if one existed.
     config_file: str | None
+    #: The repository manager's PyPI URL as pip uses it (``.../simple/``), and its user.
+    manager_url: Setting[str | None] = field(default_factory=lambda: Setting(None, Source.UNSET))
+    manager_username: Setting[str | None] = field(
+        default_factory=lambda: Setting(None, Source.UNSET)
+    )
+    manager_password: Setting[Secret | None] = field(
+        default_factory=lambda: Setting(None, Source.UNSET)
+    )
 
     @property
     def shown_url(self) -> str:
@@ -125,6 +143,16 @@ class Settings:
             "ca_bundle": entry(self.ca_bundle, self.ca_bundle.value),
             "profile": self.profile,
             "config_file": self.config_file,
+            "manager_url": entry(
+                self.manager_url,
+                redact_url(self.manager_url.value) if self.manager_url.value else None,
+            ),
+            "manager_username": entry(self.manager_username, self.manager_username.value),
+            "manager_password": {
+                "set": self.manager_password.value is not None,
+                "source": str(self.manager_password.source),
+                "origin": self.manager_password.origin,
+            },
         }
 
 
@@ -270,6 +298,22 @@ def resolve_settings(flags: Flags, environ: Mapping[str, str] | None = None) -> 
         elif parsed.org_id is not None:
             username = Setting(parsed.org_id, Source.DEFAULT, "organisation id in the URL")
 
+    manager_url = _as_str(
+        _pick("manager_url", flags.manager_url, "ASDIAG_MANAGER_URL", env, layers)
+    )
+    manager_username = _as_str(
+        _pick("manager_username", flags.manager_username, "ASDIAG_MANAGER_USERNAME", env, layers)
+    )
+    manager_password: Setting[Secret | None] = Setting(None, Source.UNSET)
+    manager_parts = urlsplit(manager_url.value) if isinstance(manager_url.value, str) else None
+    if env.get("ASDIAG_MANAGER_PASSWORD"):
+        manager_password = Setting(
+            Secret(env["ASDIAG_MANAGER_PASSWORD"]), Source.ENVIRONMENT, "ASDIAG_MANAGER_PASSWORD"
+        )
+    elif manager_parts is not None and manager_parts.password:
+        manager_password = Setting(Secret(unquote(manager_parts.password)), Source.URL, "userinfo")
+    if manager_username.value is None and manager_parts is not None and manager_parts.username:
+        manager_username = Setting(unquote(manager_parts.username), Source.URL, "userinfo")
     return Settings(
         catalog_url=url,
         username=username,
@@ -278,4 +322,7 @@ def resolve_settings(flags: Flags, environ: Mapping[str, str] | None = None) -> 
         ca_bundle=ca_bundle,
         profile=profile,
         config_file=str(path) if data is not None else None,
+        manager_url=manager_url,
+        manager_username=manager_username,
+        manager_password=manager_password,
     )

@@ -1,16 +1,23 @@
 """Parse simple-repository answers (PEP 503 HTML, PEP 691 JSON, PEP 629 versions), purely.
 
 Untrusted bodies are parsed once, here, into frozen models; nothing downstream sees raw HTML
-or a raw dict. This first part reads the index root (``<base>/simple/``) and decides whether a
-body is a simple index at all: a login page, a web UI or a proxy's error page also answer 200.
+or a raw dict. The index root (``<base>/simple/``): is the body a simple index at all (a login
+page, a web UI or a proxy's error page also answer 200)? A project page
+(``<base>/simple/<name>/``): its files, by the rules of PEP 503 (links relative to the page or
+its ``<base href>``, hash fragments, ``data-requires-python``), PEP 592 (yanked, with a reason),
+PEP 658/714 (``core-metadata`` and the older ``dist-info-metadata``, boolean or hashes), PEP 691
+(JSON) and PEP 700 (``versions``, ``size``, ``upload-time``). Entries that cannot be used are
+skipped with a note, never an exception.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from urllib.parse import unquote, urldefrag, urljoin, urlsplit
 
 JSON_CONTENT_TYPE = "application/vnd.pypi.simple.v1+json"
 HTML_CONTENT_TYPES = frozenset({"text/html", "application/vnd.pypi.simple.v1+html"})
@@ -117,3 +124,198 @@ def _parse_html_root(body: bytes) -> IndexRoot | NotAnIndex:
     if parser.has_form or others > max(2, len(names) // 10):
         return NotAnIndex("the page is a web page (forms or prose links), not a list of projects")
     return IndexRoot("html", tuple(names), parser.api_version)
+
+
+# --- project pages ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DistFile:
+    """One file a project page lists."""
+
+    filename: str
+    #: Absolute, without the hash fragment.
+    url: str
+    #: ``(("sha256", "ab12..."),)``; empty when the index gives none.
+    hashes: tuple[tuple[str, str], ...] = ()
+    #: ``None`` when not declared (an empty attribute counts as not declared).
+    requires_python: str | None = None
+    #: The reason (``""`` when none is given) for a yanked file; ``None`` when not yanked.
+    yanked: str | None = None
+    #: Whether core metadata is served beside the file (PEP 658/714).
+    core_metadata: bool = False
+    size: int | None = None
+    upload_time: str | None = None
+
+    def hash(self, name: str) -> str | None:
+        return next((value for key, value in self.hashes if key == name), None)
+
+
+@dataclass(frozen=True)
+class ProjectPage:
+    format: str  # "json" or "html"
+    name: str | None
+    api_version: str | None
+    files: tuple[DistFile, ...]
+    #: PEP 700 ``versions`` (JSON only): may list versions that have no files.
+    versions: tuple[str, ...] = ()
+    #: What was skipped and why (unusable entries, unknown shapes).
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NotAProjectPage:
+    reason: str
+
+
+def parse_project_page(
+    body: bytes, content_type: str, page_url: str
+) -> ProjectPage | NotAProjectPage:
+    """Parse a project page fetched from ``page_url`` (after redirects)."""
+    if not body.strip():
+        return NotAProjectPage("the body is empty")
+    if content_type == JSON_CONTENT_TYPE or content_type.endswith("json"):
+        return _parse_json_project(body, content_type, page_url)
+    if content_type in HTML_CONTENT_TYPES or (not content_type and body.lstrip()[:1] == b"<"):
+        return _parse_html_project(body, page_url)
+    return NotAProjectPage(
+        f"the Content-Type is {content_type or 'missing'}, not HTML or PEP 691 JSON"
+    )
+
+
+def _metadata_flag(value: object) -> bool:
+    """PEP 714: ``true``, or a mapping of hashes; ``false``/absent means no metadata file."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, Mapping):
+        return True
+    if isinstance(value, str):
+        return value.strip().lower() not in ("", "false")
+    return False
+
+
+def _hash_fragment(fragment: str) -> tuple[tuple[str, str], ...]:
+    name, sep, value = fragment.partition("=")
+    if sep and name and value and re.fullmatch(r"[0-9a-fA-F]+", value):
+        return ((name.lower(), value.lower()),)
+    return ()
+
+
+def _filename_of(url: str) -> str:
+    return unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+
+
+def _parse_json_project(
+    body: bytes, content_type: str, page_url: str
+) -> ProjectPage | NotAProjectPage:
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return NotAProjectPage(f"the body is declared as {content_type} but is not valid JSON")
+    if not isinstance(data, dict) or not isinstance(data.get("files"), list):
+        return NotAProjectPage("the JSON has no 'files' list: it is not a PEP 691 project page")
+    files: list[DistFile] = []
+    notes: list[str] = []
+    for number, entry in enumerate(data["files"], start=1):
+        if not isinstance(entry, dict) or not isinstance(entry.get("url"), str):
+            notes.append(f"file entry {number} has no url; skipped")
+            continue
+        url, _ = urldefrag(urljoin(page_url, entry["url"]))
+        filename = entry.get("filename")
+        if not isinstance(filename, str) or not filename:
+            filename = _filename_of(url)
+        raw_hashes = entry.get("hashes")
+        hashes = (
+            tuple(
+                (str(k).lower(), str(v).lower())
+                for k, v in raw_hashes.items()
+                if isinstance(v, str)
+            )
+            if isinstance(raw_hashes, dict)
+            else ()
+        )
+        yanked = entry.get("yanked", False)
+        requires = entry.get("requires-python")
+        size = entry.get("size")
+        upload = entry.get("upload-time")
+        files.append(
+            DistFile(
+                filename=filename,
+                url=url,
+                hashes=hashes,
+                requires_python=requires.strip() or None if isinstance(requires, str) else None,
+                yanked=(yanked if isinstance(yanked, str) else "") if yanked else None,
+                core_metadata=_metadata_flag(
+                    entry.get("core-metadata", entry.get("dist-info-metadata"))
+                ),
+                size=size if isinstance(size, int) and not isinstance(size, bool) else None,
+                upload_time=upload if isinstance(upload, str) else None,
+            )
+        )
+    meta = data.get("meta")
+    version = meta.get("api-version") if isinstance(meta, dict) else None
+    versions = data.get("versions")
+    return ProjectPage(
+        format="json",
+        name=str(data["name"]) if isinstance(data.get("name"), str) else None,
+        api_version=str(version) if version is not None else None,
+        files=tuple(files),
+        versions=tuple(str(v) for v in versions) if isinstance(versions, list) else (),
+        notes=tuple(notes),
+    )
+
+
+class _ProjectHtmlParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.base: str | None = None
+        self.api_version: str | None = None
+        self.anchors: list[dict[str, str | None]] = []
+        self.tag_count = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tag_count += 1
+        values = {name.lower(): value for name, value in attrs}
+        if tag == "base" and values.get("href") and self.base is None:
+            self.base = values["href"]
+        elif tag == "meta" and (values.get("name") or "").lower() == "pypi:repository-version":
+            self.api_version = (values.get("content") or "").strip() or None
+        elif tag == "a" and values.get("href"):
+            self.anchors.append(values)
+
+
+def _parse_html_project(body: bytes, page_url: str) -> ProjectPage | NotAProjectPage:
+    parser = _ProjectHtmlParser()
+    parser.feed(body.decode("utf-8", errors="replace"))
+    parser.close()
+    if parser.tag_count == 0:
+        return NotAProjectPage("the body, declared as HTML, contains no HTML")
+    base = urljoin(page_url, parser.base) if parser.base else page_url
+    files: list[DistFile] = []
+    for attrs in parser.anchors:
+        url, fragment = urldefrag(urljoin(base, attrs["href"] or ""))
+        filename = _filename_of(url)
+        if not filename:
+            continue
+        requires = attrs.get("data-requires-python")
+        # PEP 714 renamed data-dist-info-metadata; servers send either or both. A bare
+        # attribute (no value) counts as "true".
+        metadata = next(
+            (
+                attrs[key]
+                for key in ("data-core-metadata", "data-dist-info-metadata")
+                if key in attrs
+            ),
+            False,
+        )
+        files.append(
+            DistFile(
+                filename=filename,
+                url=url,
+                hashes=_hash_fragment(fragment),
+                requires_python=requires.strip() or None if requires else None,
+                yanked=None if "data-yanked" not in attrs else (attrs["data-yanked"] or ""),
+                core_metadata=True if metadata is None else _metadata_flag(metadata),
+            )
+        )
+    return ProjectPage("html", None, parser.api_version, tuple(files))

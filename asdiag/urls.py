@@ -112,7 +112,7 @@ def parse_catalog_url(url: str) -> CatalogUrl:
         raise UrlError(text, f"it does not parse ({exc})") from None
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
-        if not scheme:
+        if not scheme or "//" not in text:  # "host:8080/pypi" parses as scheme "host"
             raise UrlError(text, "it has no scheme; start it with https://")
         raise UrlError(text, f"the scheme {scheme!r} is not http or https")
     host = (parts.hostname or "").lower()

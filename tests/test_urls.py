@@ -191,6 +191,7 @@ def test_is_uuid_accepts_only_the_canonical_hyphenated_form(text, expected):
         ("", "no scheme"),
         ("   ", "no scheme"),
         ("repository.activestate.com/x/pypi", "no scheme"),
+        ("localhost:8080/pypi", "no scheme"),
         ("ftp://host.example/pypi", "'ftp' is not http or https"),
         ("garbage", "no scheme"),
         ("https://", "no host"),

@@ -51,7 +51,7 @@ def _lines(text: str, indent: int, style: str = "") -> list[RenderableType]:
     return [_padded(Text(line, style=style), indent) for line in text.splitlines() if line.strip()]
 
 
-def _finding(finding: Finding, *, verbose: bool) -> list[RenderableType]:
+def finding_lines(finding: Finding, *, verbose: bool) -> list[RenderableType]:
     mark, style = MARKS[finding.severity]
     head = Text.assemble((mark + " ", style), (finding.id, "bold"), "  ", finding.summary)
     lines: list[RenderableType] = [_padded(head, 2)]
@@ -81,7 +81,7 @@ def render_report(report: Report, *, verbose: bool = False, strict: bool = False
         parts.append(Text(""))
         parts.append(Text(GROUP_TITLES.get(group, group), style="bold underline"))
         for finding in findings:
-            parts.extend(_finding(finding, verbose=verbose))
+            parts.extend(finding_lines(finding, verbose=verbose))
     if verbose and report.requests:
         parts.append(Text(""))
         parts.append(Text(f"Requests ({len(report.requests)})", style="bold underline"))

@@ -180,9 +180,11 @@ def test_case_produces_its_findings(c: Case, invoke: object) -> None:
     assert run.document["exit_code"] == c.exit_code
 
 
-def test_cases_cover_every_registered_id() -> None:
+def test_cases_cover_every_id_of_the_checks() -> None:
+    """Every id ``check`` can report (``package.*`` ids are covered by test_package.py)."""
     produced = set().union(*(c.expected for c in CASES))
-    assert sorted(set(REGISTRY) - produced) == []
+    check_ids = {i for i in REGISTRY if not i.startswith("package.")}
+    assert sorted(check_ids - produced) == []
 
 
 @pytest.mark.parametrize("c", CASES, ids=lambda c: c.name)

@@ -1,0 +1,855 @@
+"""``asdiag package``: is this package there, for my OS and Python, and if not, why.
+
+pip prints the same "from versions: none" for a missing package, a refused request and a wheel
+that does not fit. This module tells them apart. The flow per package and index: fetch the
+project page (one request; the index root too, only after a 404, for near-miss names), parse it
+(``simple_api``), decide in pure functions which versions match and which file each target would
+install (``platforms``), then probe the best file of each target with a one-byte GET. Only
+``diagnose_packages`` and the fetch helpers touch the network, through ``http.HttpClient``.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import difflib
+import threading
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from urllib.parse import urlsplit, urlunsplit
+
+from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import SpecifierSet
+from packaging.utils import (
+    InvalidSdistFilename,
+    InvalidWheelFilename,
+    canonicalize_name,
+    parse_sdist_filename,
+    parse_wheel_filename,
+)
+from packaging.version import InvalidVersion, Version
+
+from asdiag.errors import UsageError
+from asdiag.evidence import Exchange, FetchResult
+from asdiag.findings import Finding, Severity
+from asdiag.http import BasicCredentials, HttpClient, HttpOptions, choose_ca_bundle, choose_proxy
+from asdiag.platforms import PRESETS, Target, classify, pip_platform_flags, pip_would_miss
+from asdiag.redact import Redactor, redact_url
+from asdiag.registry import kind
+from asdiag.settings import Settings
+from asdiag.simple_api import (
+    DistFile,
+    NotAnIndex,
+    NotAProjectPage,
+    ProjectPage,
+    parse_index_root,
+    parse_project_page,
+)
+from asdiag.urls import UrlError, parse_catalog_url
+
+#: Requests in flight at once: enough to overlap latency, far below any rate limit.
+MAX_WORKERS = 4
+
+
+# --- what was asked ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PackageRequest:
+    """One ``NAME[SPEC]`` argument."""
+
+    text: str
+    name: str  # as typed, for display
+    project: str  # normalised, for URLs and comparisons
+    specifier: SpecifierSet
+
+    @property
+    def pinned(self) -> bool:
+        """``==X`` (no wildcard) or ``===X``: the only case where yanked files count (PEP 592)."""
+        specs = list(self.specifier)
+        return len(specs) == 1 and (
+            specs[0].operator == "==="
+            or (specs[0].operator == "==" and "*" not in specs[0].version)
+        )
+
+
+def parse_requests(texts: Sequence[str]) -> tuple[PackageRequest, ...]:
+    """Parse the command line's packages.
+
+    :raises UsageError: for anything that is not a name with an optional version range.
+    """
+    requests = []
+    for text in texts:
+        try:
+            requirement = Requirement(text)
+        except InvalidRequirement as exc:
+            raise UsageError(
+                f"{text!r} is not a package name with an optional version range ({exc})"
+            ) from None
+        if requirement.url:
+            raise UsageError(f"{text!r} names a URL; give a package name and a version range")
+        requests.append(
+            PackageRequest(
+                text, requirement.name, canonicalize_name(requirement.name), requirement.specifier
+            )
+        )
+    return tuple(requests)
+
+
+@dataclass(frozen=True)
+class Index:
+    """Where a project page is asked for: the catalog, or the manager in front of it."""
+
+    name: str  # "catalog" or "manager"
+    simple_url: str  # ends with "/"
+    credentials: BasicCredentials | None = field(default=None, repr=False)
+
+    def project_url(self, project: str) -> str:
+        return f"{self.simple_url}{project}/"
+
+
+# --- the matrix ----------------------------------------------------------------------------------
+
+#: What a target would get from one version: a platform wheel, a pure-Python wheel, only an
+#: sdist to build, nothing, or nothing because Requires-Python excludes its Python.
+FIT_KINDS = ("wheel", "pure", "sdist", "none", "python")
+
+
+@dataclass(frozen=True)
+class Cell:
+    target: str  # Target.key
+    python: str  # "3.12"
+    kind: str  # one of FIT_KINDS
+    file: str | None = None
+
+
+@dataclass(frozen=True)
+class Row:
+    version: str
+    yanked: str | None
+    cells: tuple[Cell, ...]
+
+
+@dataclass(frozen=True)
+class Matrix:
+    targets: tuple[tuple[str, str], ...]  # (key, label)
+    pythons: tuple[str, ...]
+    rows: tuple[Row, ...]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "targets": [{"key": k, "label": label} for k, label in self.targets],
+            "pythons": list(self.pythons),
+            "rows": [
+                {
+                    "version": row.version,
+                    "yanked": row.yanked,
+                    "cells": [
+                        {"target": c.target, "python": c.python, "fit": c.kind, "file": c.file}
+                        for c in row.cells
+                    ],
+                }
+                for row in self.rows
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class Release:
+    """The files of one version, as the page lists them."""
+
+    version: Version
+    files: tuple[DistFile, ...]
+
+    @property
+    def yanked(self) -> str | None:
+        """The yank reason when every file is yanked (PEP 592 yanks files; pip skips them)."""
+        reasons = [f.yanked for f in self.files]
+        if reasons and all(r is not None for r in reasons):
+            return next((r for r in reasons if r), "")
+        return None
+
+    def fit(self, target: Target) -> Cell:
+        """What ``target`` would install from this release."""
+        python = Version(".".join(map(str, target.python)))
+        admitted = [f for f in self.files if _admits(f.requires_python, python)]
+        label = f"{target.python[0]}.{target.python[1]}"
+        if self.files and not admitted:
+            return Cell(target.key, label, "python")
+        fit = classify([f.filename for f in admitted], target)
+        if fit.wheel is not None:
+            return Cell(target.key, label, fit.kind, fit.wheel.filename)
+        if fit.sdist is not None:
+            return Cell(target.key, label, "sdist", fit.sdist)
+        return Cell(target.key, label, "none")
+
+
+def _admits(requires_python: str | None, python: Version) -> bool:
+    if not requires_python:
+        return True
+    try:
+        return SpecifierSet(requires_python).contains(python, prereleases=True)
+    except ValueError:
+        return True  # pip ignores an unparseable Requires-Python too
+
+
+def releases(page: ProjectPage, project: str) -> tuple[tuple[Release, ...], tuple[str, ...]]:
+    """Group the page's files by version, newest first; notes for files that cannot be read."""
+    by_version: dict[Version, list[DistFile]] = {}
+    notes = list(page.notes)
+    for dist in page.files:
+        try:
+            if dist.filename.endswith(".whl"):
+                name, version, _, _ = parse_wheel_filename(dist.filename)
+            else:
+                name, version = parse_sdist_filename(dist.filename)
+        except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
+            notes.append(f"{dist.filename}: neither a wheel nor an sdist name; ignored")
+            continue
+        if name != project:
+            notes.append(f"{dist.filename}: belongs to {name}, not {project}; ignored")
+            continue
+        by_version.setdefault(version, []).append(dist)
+    ordered = sorted(by_version, reverse=True)
+    return tuple(Release(v, tuple(by_version[v])) for v in ordered), tuple(notes)
+
+
+# --- the result ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PackageResult:
+    request: PackageRequest
+    index: str  # "catalog" or "manager"
+    page_url: str
+    findings: tuple[Finding, ...]
+    matrix: Matrix | None = None
+    #: Every version the page lists, newest first.
+    versions: tuple[str, ...] = ()
+    #: The version each target would install (``target key -> version``), for the summary.
+    chosen: tuple[tuple[str, str], ...] = ()
+
+    def to_dict(self, *, verbose: bool) -> dict[str, object]:
+        return {
+            "package": self.request.text,
+            "project": self.request.project,
+            "index": self.index,
+            "page_url": self.page_url,
+            "versions": list(self.versions),
+            "matrix": self.matrix.to_dict() if self.matrix else None,
+            "findings": [f.to_dict(verbose=verbose) for f in self.findings],
+        }
+
+
+@dataclass(frozen=True)
+class PackageReport:
+    results: tuple[PackageResult, ...]
+    targets: tuple[Target, ...]
+    requests: tuple[Exchange, ...]
+    started_at: datetime
+    duration_ms: float
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        return tuple(f for result in self.results for f in result.findings)
+
+
+# --- deciding, purely ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Options:
+    targets: tuple[Target, ...]
+    #: Whether the user chose the platforms / Pythons (a miss is then a failure, not a warning).
+    requested_platforms: bool = False
+    requested_pythons: bool = False
+    pre: bool = False
+    rows: int = 3
+
+
+def matching(request: PackageRequest, found: tuple[Release, ...], pre: bool) -> tuple[Release, ...]:
+    """The releases the specifier admits, newest first; yanked ones only when pinned."""
+    by_version = {r.version: r for r in found}
+    admitted = request.specifier.filter(by_version, prereleases=True if pre else None)
+    chosen = [by_version[v] for v in admitted]
+    if not request.pinned:
+        chosen = [r for r in chosen if r.yanked is None]
+    return tuple(sorted(chosen, key=lambda r: r.version, reverse=True))
+
+
+def decide(
+    request: PackageRequest,
+    index: Index,
+    page: ProjectPage,
+    page_url: str,
+    options: Options,
+    evidence: tuple[Exchange, ...],
+) -> tuple[PackageResult, tuple[DistFile, ...]]:
+    """The findings and matrix for one page, and the files worth probing."""
+    found, notes = releases(page, request.project)
+    findings: list[Finding] = []
+    versions = tuple(str(r.version) for r in found)
+    candidates = matching(request, found, options.pre)
+    spec = str(request.specifier) or "any version"
+    if not candidates:
+        findings.append(_no_candidates(request, found, options, evidence))
+    elif candidates[0].yanked is not None:  # pinned with ==: pip takes it, with a warning
+        findings.append(
+            kind("package.yanked-only").finding(
+                f"{request.name} {candidates[0].version} is yanked: "
+                f"{(candidates[0].yanked or 'no reason given').rstrip('.')}.",
+                severity=Severity.WARN,
+                evidence=evidence,
+            )
+        )
+    shown = candidates[: options.rows] or found[: options.rows]
+    matrix = Matrix(
+        targets=tuple(dict.fromkeys((t.key, t.label) for t in options.targets)),
+        pythons=tuple(dict.fromkeys(f"{t.python[0]}.{t.python[1]}" for t in options.targets)),
+        rows=tuple(
+            Row(str(r.version), r.yanked, tuple(r.fit(t) for t in options.targets)) for r in shown
+        ),
+    )
+    findings += _hash_findings(found, evidence)
+    probes: list[DistFile] = []
+    chosen: dict[str, str] = {}
+    if candidates:
+        fit_findings, probes, chosen = _fit_findings(request, candidates, options, evidence)
+        findings += fit_findings
+        newest = candidates[0]
+        detail = "\n".join(notes)
+        findings.insert(
+            0,
+            kind("package.ok").finding(
+                f"{request.name}: {len(candidates)} version(s) match {spec}; "
+                f"newest {newest.version}.",
+                detail=detail,
+                evidence=evidence,
+            ),
+        )
+    result = PackageResult(
+        request, index.name, page_url, tuple(findings), matrix, versions, tuple(chosen.items())
+    )
+    return result, tuple(probes)
+
+
+def _no_candidates(
+    request: PackageRequest,
+    found: tuple[Release, ...],
+    options: Options,
+    evidence: tuple[Exchange, ...],
+) -> Finding:
+    spec = str(request.specifier) or "any version"
+    if not found:
+        return kind("package.version-not-found").finding(
+            f"{request.name}: the page lists no usable files.", evidence=evidence
+        )
+    admitted = list(request.specifier.filter([r.version for r in found], prereleases=True))
+    yanked = [r for r in found if r.version in admitted and r.yanked is not None]
+    if admitted and len(yanked) == len(admitted):
+        reasons = "; ".join(f"{r.version}: {r.yanked or 'no reason given'}" for r in yanked[:5])
+        others = [str(r.version) for r in found if r.yanked is None][:5]
+        return kind("package.yanked-only").finding(
+            f"{request.name}: every version matching {spec} is yanked.",
+            detail=f"Yanked: {reasons}",
+            remediation="Pin one with == only if you accept why it was yanked, or choose another "
+            f"version: {', '.join(others) or 'none is left'}.",
+            evidence=evidence,
+        )
+    pre_only = admitted and all(v.is_prerelease for v in admitted) and not options.pre
+    newest = ", ".join(str(r.version) for r in found[:5])
+    return kind("package.version-not-found").finding(
+        f"{request.name}: no version matches {spec}; the index has {newest}.",
+        detail="Only pre-releases match: add --pre (pip: --pre) to consider them."
+        if pre_only
+        else "",
+        evidence=evidence,
+    )
+
+
+def _hash_findings(found: tuple[Release, ...], evidence: tuple[Exchange, ...]) -> list[Finding]:
+    files = [f for r in found for f in r.files]
+    if not files:
+        return []
+    hashed = [f for f in files if f.hashes]
+    if not hashed:
+        return [
+            kind("package.no-hashes").finding(
+                f"None of the {len(files)} files has a hash.", evidence=evidence
+            )
+        ]
+    if all({name for name, _ in f.hashes} == {"md5"} for f in hashed):
+        return [
+            kind("package.md5-only").finding(
+                f"The {len(hashed)} hashed files have only md5.", evidence=evidence
+            )
+        ]
+    return []
+
+
+def _python_label(pythons: Iterable[str]) -> str:
+    return ", ".join(sorted(set(pythons), key=lambda p: tuple(int(x) for x in p.split("."))))
+
+
+def _fit_findings(
+    request: PackageRequest,
+    candidates: tuple[Release, ...],
+    options: Options,
+    evidence: tuple[Exchange, ...],
+) -> tuple[list[Finding], list[DistFile], dict[str, str]]:
+    """Per target: the newest matching release that fits each Python, and what is missing."""
+    findings: list[Finding] = []
+    probes: dict[str, DistFile] = {}
+    chosen: dict[str, str] = {}
+    misses: dict[str, list[str]] = {}  # target label -> pythons without a wheel
+    sdist_for: dict[str, list[str]] = {}
+    excluded: dict[str, set[str]] = {}  # python -> requires-python values excluding it
+    probed_targets: set[str] = set()
+    narrow: dict[str, tuple[Target, str]] = {}
+    labels = {t.key: t.label for t in options.targets}
+    for target in options.targets:
+        best: tuple[Release, Cell] | None = None
+        kinds = []
+        for release in candidates:
+            cell = release.fit(target)
+            kinds.append(cell.kind)
+            if cell.kind in ("wheel", "pure"):
+                best = (release, cell)
+                break
+        if best is not None:
+            release, cell = best
+            if target.key not in PRESETS and cell.file and pip_would_miss(target, cell.file):
+                narrow.setdefault(target.key, (target, cell.file))
+            chosen.setdefault(target.label, str(release.version))
+            dist = next(f for f in release.files if f.filename == cell.file)
+            if target.key not in probed_targets:  # one file per platform proves the route
+                probed_targets.add(target.key)
+                probes.setdefault(dist.url, dist)
+            continue
+        python = f"{target.python[0]}.{target.python[1]}"
+        if kinds and all(k == "python" for k in kinds):
+            excluded.setdefault(python, set()).update(
+                f.requires_python or "" for r in candidates for f in r.files
+            )
+        elif "sdist" in kinds:
+            sdist_for.setdefault(labels[target.key], []).append(python)
+        else:
+            misses.setdefault(labels[target.key], []).append(python)
+
+    any_wheel = any(f.filename.endswith(".whl") for r in candidates for f in r.files)
+    fail_or_warn = (
+        Severity.FAIL if options.requested_platforms or options.requested_pythons else Severity.WARN
+    )
+    if excluded:
+        lines = [
+            f"Python {p}: excluded by Requires-Python {', '.join(sorted(v))}"
+            for p, v in sorted(excluded.items())
+        ]
+        findings.append(
+            kind("package.requires-python").finding(
+                f"{request.text} does not support Python {_python_label(excluded)}.",
+                detail="\n".join(lines),
+                severity=Severity.FAIL if options.requested_pythons else Severity.WARN,
+                evidence=evidence,
+            )
+        )
+    if not any_wheel:
+        findings.append(
+            kind("package.sdist-only").finding(
+                f"{request.text}: no wheels, only a source distribution; pip must build it.",
+                evidence=evidence,
+            )
+        )
+    else:
+        gaps = {**misses, **sdist_for}
+        for label, pythons in gaps.items():
+            tail = (
+                " (pip would build the sdist: compilers and headers needed)"
+                if label in sdist_for
+                else ""
+            )
+            findings.append(
+                kind("package.no-compatible-wheel").finding(
+                    f"{request.text}: no wheel for {label}, Python {_python_label(pythons)}{tail}.",
+                    severity=fail_or_warn,
+                    evidence=evidence,
+                )
+            )
+        mac_gaps = [t.label for t in options.targets if t.os == "macos" and t.label in gaps]
+        platforms = _wheel_platforms(candidates)
+        has_mac = any(p.startswith("macosx") for p in platforms)
+        has_other_binary = any(p != "any" and not p.startswith("macosx") for p in platforms)
+        if mac_gaps and has_other_binary and not has_mac:
+            findings.append(
+                kind("package.no-macos-builds").finding(
+                    f"{request.name} has wheels for other systems but none for "
+                    f"{', '.join(dict.fromkeys(mac_gaps))}.",
+                    evidence=evidence,
+                )
+            )
+    for target, filename in narrow.values():
+        flags = " ".join(f"--platform {p}" for p in pip_platform_flags(target))
+        findings.append(
+            kind("package.pip-platform-narrow").finding(
+                f"{filename} fits {target.key}, but pip download --platform {target.key} alone "
+                "would not take it.",
+                detail=f"pip flags that match the target: {flags}",
+                evidence=evidence,
+            )
+        )
+    return findings, list(probes.values()), chosen
+
+
+def _wheel_platforms(candidates: tuple[Release, ...]) -> set[str]:
+    """The platform parts of every wheel tag of ``candidates``."""
+    platforms: set[str] = set()
+    for release in candidates:
+        for dist in release.files:
+            try:
+                _, _, _, tags = parse_wheel_filename(dist.filename)
+            except InvalidWheelFilename:
+                continue
+            platforms.update(tag.platform for tag in tags)
+    return platforms
+
+
+def not_found(
+    request: PackageRequest,
+    index: Index,
+    page_url: str,
+    root: Sequence[str] | None,
+    options: Options,
+    evidence: tuple[Exchange, ...],
+) -> tuple[Finding, ...]:
+    """A 404 for the project page: suggestions, and the request to send the vendor."""
+    findings = []
+    suggestions = near_misses(request.project, root or ())
+    systems = ", ".join(dict.fromkeys(t.label for t in options.targets))
+    pythons = _python_label(f"{t.python[0]}.{t.python[1]}" for t in options.targets)
+    vendor_request = "\n".join(
+        [
+            "Request for the catalog vendor:",
+            f"  Package: {request.name}",
+            f"  Version or range: {str(request.specifier) or 'the latest'}",
+            f"  Target operating systems: {systems}",
+            f"  Python versions: {pythons}",
+            "  Dependency: direct (asked for by name)",
+            "  Business justification: <why the organisation needs it>",
+            "  Security or compliance requirements: <if any>",
+        ]
+    )
+    findings.append(
+        kind("package.not-found").finding(
+            f"{page_url} answered 404: the {index.name} does not hold {request.name}.",
+            detail=vendor_request,
+            evidence=evidence,
+        )
+    )
+    if suggestions:
+        findings.append(
+            kind("package.near-miss").finding(
+                f"Did you mean {', '.join(name for name, _ in suggestions)}?",
+                detail="\n".join(f"{name}: {why}" for name, why in suggestions),
+                evidence=evidence,
+            )
+        )
+    return tuple(findings)
+
+
+def near_misses(project: str, names: Iterable[str], limit: int = 3) -> list[tuple[str, str]]:
+    """Projects in the index whose names are close to ``project``, with why."""
+    by_normal: dict[str, str] = {canonicalize_name(n): n for n in names}
+    found: dict[str, str] = {}
+
+    def squash(name: str) -> str:
+        return name.replace("-", "")
+
+    for normal, shown in by_normal.items():
+        if normal == project:
+            continue
+        if squash(normal) == squash(project):
+            found.setdefault(shown, "the same name with other separators")
+        for prefix in ("python-", "py"):
+            if normal == prefix + project or project == prefix + normal:
+                found.setdefault(shown, f"the same name with or without a {prefix!r} prefix")
+    for close in difflib.get_close_matches(project, list(by_normal), n=limit, cutoff=0.8):
+        if close != project:
+            found.setdefault(by_normal[close], "a close spelling")
+    return list(found.items())[:limit]
+
+
+# --- the network part ---------------------------------------------------------------------------
+
+
+class _Roots:
+    """Each index's project list, fetched at most once per run and only when needed."""
+
+    def __init__(self, client: HttpClient) -> None:
+        self.client = client
+        self._lock = threading.Lock()
+        self._names: dict[str, tuple[str, ...] | None] = {}
+
+    def names(self, index: Index) -> tuple[str, ...] | None:
+        with self._lock:
+            if index.simple_url not in self._names:
+                fetched = self.client.get(
+                    index.simple_url, probe="index-root", credentials=index.credentials
+                )
+                response = fetched.response
+                parsed = (
+                    parse_index_root(response.body, response.content_type)
+                    if response is not None and response.status == 200
+                    else None
+                )
+                self._names[index.simple_url] = (
+                    None if parsed is None or isinstance(parsed, NotAnIndex) else parsed.projects
+                )
+            return self._names[index.simple_url]
+
+
+def _page_failure(request: PackageRequest, index: Index, url: str, fetched: FetchResult) -> Finding:
+    evidence = fetched.exchanges
+    if fetched.failure is not None:
+        return kind("package.index-unavailable").finding(
+            f"{url}: {fetched.failure.kind}: {fetched.failure.message}", evidence=evidence
+        )
+    assert fetched.response is not None
+    status = fetched.response.status
+    if status in (401, 403):
+        return kind("package.index-refused").finding(
+            f"{url} answered {status} "
+            f"{'with credentials' if index.credentials else '(no credentials were given)'}.",
+            evidence=evidence,
+        )
+    retry = fetched.response.header("retry-after")
+    return kind("package.index-unavailable").finding(
+        f"{url} answered {status}{f'; Retry-After: {retry}' if retry else ''}.", evidence=evidence
+    )
+
+
+def triage_one(
+    request: PackageRequest, index: Index, client: HttpClient, roots: _Roots, options: Options
+) -> PackageResult:
+    """Fetch, decide, probe: one package at one index."""
+    url = index.project_url(request.project)
+    notes: list[Finding] = []
+    if request.name != request.project:
+        notes.append(
+            kind("package.name-not-normalized").finding(
+                f"{request.name!r} is spelt {request.project!r} once normalised; asdiag asks for "
+                f"{url}."
+            )
+        )
+    fetched = client.get(url, probe=f"page {request.project}", credentials=index.credentials)
+    response = fetched.response
+    if response is not None and response.status == 404 and fetched.failure is None:
+        found = not_found(request, index, url, roots.names(index), options, fetched.exchanges)
+        return PackageResult(request, index.name, url, (*notes, *found))
+    if response is None or fetched.failure is not None or response.status != 200:
+        return PackageResult(
+            request, index.name, url, (*notes, _page_failure(request, index, url, fetched))
+        )
+    page = parse_project_page(response.body, response.content_type, _final_url(fetched, url))
+    if isinstance(page, NotAProjectPage):
+        head = fetched.exchanges[-1].body_head[:200]
+        finding = kind("package.page-unreadable").finding(
+            f"{url} answered 200, but {page.reason}.",
+            detail=f"Content-Type: {response.content_type or '(none)'}\nBody starts: {head!r}",
+            evidence=fetched.exchanges,
+        )
+        return PackageResult(request, index.name, url, (*notes, finding))
+    result, probes = decide(request, index, page, url, options, fetched.exchanges)
+    probe_findings = tuple(_probe(dist, index, client) for dist in probes)
+    findings = (*notes, *result.findings, *(f for f in probe_findings if f is not None))
+    return PackageResult(
+        request, index.name, url, findings, result.matrix, result.versions, result.chosen
+    )
+
+
+def _final_url(fetched: FetchResult, fallback: str) -> str:
+    """The page's URL after redirects (relative links resolve against it). Exchanges keep a
+    redacted URL; the page URL never holds credentials, so it is the same."""
+    return fetched.exchanges[-1].url if fetched.exchanges else fallback
+
+
+def _probe(dist: DistFile, index: Index, client: HttpClient) -> Finding | None:
+    fetched = client.get(
+        dist.url, probe=f"file {dist.filename}", credentials=index.credentials, byte_range=True
+    )
+    response = fetched.response
+    if response is not None and fetched.failure is None and response.status in (200, 206):
+        return None
+    outcome = (
+        f"{fetched.failure.kind}: {fetched.failure.message}"
+        if fetched.failure is not None
+        else f"{response.status if response else 'no answer'}"
+    )
+    hint = ""
+    headers = {name for exchange in fetched.exchanges for name, _ in exchange.headers}
+    server = next((v for e in fetched.exchanges for n, v in e.headers if n == "server"), "")
+    if server.lower().startswith("nexus"):
+        hint = (
+            "Nexus answered: its /packages/ hash lookup could not map the file back to the "
+            "catalog (see nexus.log)."
+        )
+    elif any(h.startswith("x-jfrog") or h.startswith("x-artifactory") for h in headers):
+        hint = (
+            "Artifactory answered: the user may lack Deploy/Cache on the remote, or the remote "
+            "cannot reach the catalog."
+        )
+    return kind("package.file-unreachable").finding(
+        f"{dist.filename}: the index lists it, the download answered {outcome}.",
+        detail="\n".join(
+            x
+            for x in (f"URL: {fetched.exchanges[0].url if fetched.exchanges else dist.url}", hint)
+            if x
+        ),
+        evidence=fetched.exchanges,
+    )
+
+
+def cross_check(results: Sequence[PackageResult]) -> tuple[PackageResult, ...]:
+    """Through a manager and directly, compared: the catalog holds it but the manager does not
+    serve it (the manager cannot fetch it), or the manager serves what the catalog does not hold
+    (another upstream, such as public PyPI, bypasses curation)."""
+    by_key = {(r.request.text, r.index): r for r in results}
+    out = []
+    for result in results:
+        direct = by_key.get((result.request.text, "catalog"))
+        if result.index == "manager" and direct is not None:
+            result = _compare(result, direct)
+        out.append(result)
+    return tuple(out)
+
+
+def _compare(managed: PackageResult, direct: PackageResult) -> PackageResult:
+    ids = {f.id for f in managed.findings}
+    direct_missing = any(f.id == "package.not-found" for f in direct.findings)
+    findings = managed.findings
+    name = managed.request.name
+    if direct.versions and ids & {"package.not-found", "package.index-refused"}:
+        # The vendor request would mislead: the catalog has it; the manager is the problem.
+        findings = tuple(
+            f for f in findings if f.id not in ("package.not-found", "package.near-miss")
+        )
+        findings += (
+            kind("package.missing-in-manager").finding(
+                f"The catalog lists {name} ({len(direct.versions)} versions); "
+                f"{managed.page_url} does not serve it.",
+                evidence=next((f.evidence for f in managed.findings if f.evidence), ()),
+            ),
+        )
+    elif managed.versions and direct_missing:
+        findings += (
+            kind("package.outside-catalog").finding(
+                f"The manager serves {name} ({', '.join(managed.versions[:3])}), but the catalog "
+                "does not hold it.",
+                evidence=next((f.evidence for f in managed.findings if f.evidence), ()),
+            ),
+        )
+    return replace(managed, findings=findings)
+
+
+# --- the entry point ---------------------------------------------------------------------------
+
+VIA_CHOICES = ("auto", "catalog", "manager", "both")
+
+
+def indexes_for(settings: Settings, via: str) -> tuple[Index, ...]:
+    """The indexes ``--via`` asks for, from the settings.
+
+    :raises UsageError: when the one asked for is not configured, or its URL is unusable.
+    """
+    catalog = manager = None
+    if settings.catalog_url.value:
+        try:
+            url = parse_catalog_url(settings.catalog_url.value)
+        except UrlError as exc:
+            raise UsageError(f"catalog URL {exc}") from None
+        password = settings.password.value
+        credentials = (
+            BasicCredentials(settings.username.value or "", password) if password else None
+        )
+        catalog = Index("catalog", url.simple_url.rstrip("/") + "/", credentials)
+    if settings.manager_url.value:
+        parts = urlsplit(settings.manager_url.value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise UsageError(
+                f"manager URL {redact_url(settings.manager_url.value)!r} is not an http(s) URL"
+            )
+        netloc = parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"
+        path = parts.path.rstrip("/") + "/"
+        password = settings.manager_password.value
+        credentials = (
+            BasicCredentials(settings.manager_username.value or "", password) if password else None
+        )
+        manager = Index("manager", urlunsplit((parts.scheme, netloc, path, "", "")), credentials)
+    wanted = {
+        "auto": (manager, catalog),
+        "catalog": (catalog,),
+        "manager": (manager,),
+        "both": (manager, catalog),
+    }[via]
+    if via in ("catalog", "both") and catalog is None:
+        raise UsageError(
+            "--via catalog needs the catalog URL (--catalog-url or ASDIAG_CATALOG_URL)"
+        )
+    if via in ("manager", "both") and manager is None:
+        raise UsageError(
+            "--via manager needs the manager URL (--manager-url or ASDIAG_MANAGER_URL)"
+        )
+    found = tuple(index for index in wanted if index is not None)
+    if not found:
+        raise UsageError(
+            "no index to ask: give --catalog-url (or ASDIAG_CATALOG_URL) or --manager-url"
+        )
+    return found
+
+
+def diagnose_packages(
+    settings: Settings,
+    requests: Sequence[PackageRequest],
+    options: Options,
+    *,
+    via: str,
+    redactor: Redactor,
+    environ: Mapping[str, str],
+) -> PackageReport:
+    """Triage ``requests`` at the indexes ``via`` names.
+
+    :raises UsageError: for an index that is not configured or a CA bundle that does not exist.
+    """
+    started = time.perf_counter()
+    started_at = datetime.now(UTC)
+    indexes = indexes_for(settings, via)
+    ca_bundle = choose_ca_bundle(settings.ca_bundle.value, settings.ca_bundle.describe(), environ)
+    clients = {
+        index.name: HttpClient(
+            HttpOptions(settings.timeout.value, ca_bundle, choose_proxy(index.simple_url, environ)),
+            redactor,
+        )
+        for index in indexes
+    }
+    try:
+        roots = {name: _Roots(client) for name, client in clients.items()}
+        jobs = [(request, index) for request in requests for index in indexes]
+        with concurrent.futures.ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(jobs))) as pool:
+            results = list(
+                pool.map(
+                    lambda job: triage_one(
+                        job[0], job[1], clients[job[1].name], roots[job[1].name], options
+                    ),
+                    jobs,
+                )
+            )
+    finally:
+        for client in clients.values():
+            client.close()
+    return PackageReport(
+        results=cross_check(results),
+        targets=options.targets,
+        requests=tuple(e for client in clients.values() for e in client.exchanges),
+        started_at=started_at,
+        duration_ms=(time.perf_counter() - started) * 1000,
+    )
