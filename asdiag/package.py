@@ -434,6 +434,12 @@ def _fit_findings(
             )
         elif "sdist" in kinds:
             sdist_for.setdefault(labels[target.key], []).append(python)
+            if target.key not in probed_targets:  # pip would download the sdist: probe it
+                probed_targets.add(target.key)
+                sdist = next(
+                    f for r in candidates for f in r.files if not f.filename.endswith(".whl")
+                )
+                probes.setdefault(sdist.url, sdist)
         else:
             misses.setdefault(labels[target.key], []).append(python)
 

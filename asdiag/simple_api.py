@@ -272,6 +272,7 @@ class _ProjectHtmlParser(HTMLParser):
         self.api_version: str | None = None
         self.anchors: list[dict[str, str | None]] = []
         self.tag_count = 0
+        self.has_password_field = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tag_count += 1
@@ -282,6 +283,8 @@ class _ProjectHtmlParser(HTMLParser):
             self.api_version = (values.get("content") or "").strip() or None
         elif tag == "a" and values.get("href"):
             self.anchors.append(values)
+        elif tag == "input" and (values.get("type") or "").lower() == "password":
+            self.has_password_field = True
 
 
 def _parse_html_project(body: bytes, page_url: str) -> ProjectPage | NotAProjectPage:
@@ -290,6 +293,8 @@ def _parse_html_project(body: bytes, page_url: str) -> ProjectPage | NotAProject
     parser.close()
     if parser.tag_count == 0:
         return NotAProjectPage("the body, declared as HTML, contains no HTML")
+    if parser.has_password_field:
+        return NotAProjectPage("the page asks for a password: a login page, not a project page")
     base = urljoin(page_url, parser.base) if parser.base else page_url
     files: list[DistFile] = []
     for attrs in parser.anchors:

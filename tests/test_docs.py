@@ -33,3 +33,5 @@ def test_the_lab_guide_lists_every_scenario_with_its_ids() -> None:
         row = rows[scenario.name]
         assert scenario.summary in row
         assert all(f"`{finding_id}`" in row for finding_id in scenario.check_ids)
+        assert all(f"`{finding_id}`" in row for finding_id in scenario.package_ids)
+        assert " ".join(scenario.package_args) in row

@@ -45,6 +45,12 @@ def pypiserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PypiServer]
     packages.mkdir()
     _write_wheel(packages, "demo_core-1.0-py3-none-any.whl")
     _write_wheel(packages, "zope.interface-6.0-cp312-cp312-win_amd64.whl")
+    # Linux and Windows only, as the catalog's vendor builds by default; and an sdist-only one.
+    _write_wheel(
+        packages, "demo_bin-1.0-cp312-cp312-manylinux_2_17_x86_64.manylinux2014_x86_64.whl"
+    )
+    _write_wheel(packages, "demo_bin-1.0-cp312-cp312-win_amd64.whl")
+    (packages / "demo_src-0.1.tar.gz").write_bytes(b"not really a tarball")
     # The {SHA} form of an htpasswd line, written here so that the test process never imports
     # passlib (whose use of the deprecated crypt module would fail filterwarnings=error).
     digest = base64.b64encode(hashlib.sha1(PYPISERVER_PASSWORD.encode()).digest()).decode()

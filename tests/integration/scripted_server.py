@@ -177,6 +177,23 @@ class Handler(BaseHTTPRequestHandler):
     def scenario_binary(self) -> None:
         self.guarded(lambda: self.answer(200, bytes(range(256)) * 8))
 
+    def project(self, fragment: str) -> None:
+        """A project page whose one file carries ``fragment`` (no hash, md5...), and the file."""
+        if self.path.endswith(".whl"):
+            self.guarded(lambda: self.answer(200, b"PK\x03\x04", "application/octet-stream"))
+            return
+        link = (
+            f'<a href="demo_core-1.0-py3-none-any.whl{fragment}">demo_core-1.0-py3-none-any.whl</a>'
+        )
+        page = f"<!DOCTYPE html><html><body>{link}</body></html>".encode()
+        self.guarded(lambda: self.answer(200, page))
+
+    def scenario_nohash(self) -> None:
+        self.project("")
+
+    def scenario_md5(self) -> None:
+        self.project("#md5=" + "0" * 32)
+
     def scenario_garbage(self) -> None:
         self.wfile.write(b"HELLO THERE\r\n\r\n")
 

@@ -319,7 +319,7 @@ def test_pypiserver_right_credentials(
     run = run_asdiag("check", "--catalog-url", pypiserver.url, "--username", pypiserver.username)
     assert run.exit_code == 0, run.stdout
     assert "✓ auth.challenge-ok" in run.stdout
-    assert "✓ index.ok  2 projects listed (HTML)." in run.stdout
+    assert "✓ index.ok  4 projects listed (HTML)." in run.stdout
 
 
 def test_pypiserver_wrong_password(pypiserver: PypiServer, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -31,6 +31,7 @@ from asdiag.platforms import (
     pip_single_platform,
     pip_would_miss,
 )
+from tests.integration.conftest import run_asdiag
 
 #: The index: project -> its wheel file names.
 WHEELS: dict[str, tuple[str, ...]] = {
@@ -292,3 +293,24 @@ def test_pip_with_one_manylinux_2_28_platform_misses_a_2_17_wheel_that_fits(pip_
     assert widened.command.count("--platform") == len(pip_platform_flags(target)) > 1
     assert widened.found
     assert widened.downloaded == (filename,)
+
+
+@pytest.mark.parametrize(
+    ("number", "project", "platform", "python", "fits"),
+    [(number, *case) for number, case in enumerate(CASES)],
+    ids=[f"{project}-{platform}-{python}" for project, platform, python, _ in CASES],
+)
+def test_the_package_command_agrees_with_pip(
+    index: Index, pip_runs, number, project, platform, python, fits
+):
+    """The whole command, not only best_file: fetch, parse, decide, against the same index."""
+    base = index.url.removesuffix("/simple/")
+    run = run_asdiag(
+        "package", project, "--platform", platform, "--python", python,
+        "--catalog-url", base, "--format", "json",
+    )  # fmt: skip
+    cell = run.document["packages"][0]["matrix"]["rows"][0]["cells"][0]  # type: ignore[index]
+    assert (cell["fit"] in ("wheel", "pure")) is pip_runs[f"case-{number}"].found is fits
+    assert ("package.no-compatible-wheel" in {f["id"] for f in run.document["findings"]}) is (  # type: ignore[union-attr]
+        not fits
+    )
