@@ -44,38 +44,53 @@ class NotAnIndex:
     reason: str
 
 
-class _RootHtmlParser(HTMLParser):
+class _PageParser(HTMLParser):
+    """What both kinds of page are judged by: links (attributes and text), ``<base href>``, the
+    PEP 629 version, and the marks of a web page (forms, password fields)."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.anchor_texts: list[str] = []
+        self.anchors: list[tuple[dict[str, str | None], str]] = []
+        self.base: str | None = None
         self.api_version: str | None = None
         self.has_password_field = False
         self.has_form = False
         self.tag_count = 0
-        self._in_anchor = False
+        self._open: dict[str, str | None] | None = None
         self._text: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {name.lower(): value or "" for name, value in attrs}
+        values = {name.lower(): value for name, value in attrs}
         self.tag_count += 1
         if tag == "a":
-            self._in_anchor = True
+            self._open = values
             self._text = []
-        elif tag == "meta" and values.get("name", "").lower() == "pypi:repository-version":
-            self.api_version = values.get("content", "").strip() or None
+        elif tag == "base" and values.get("href") and self.base is None:
+            self.base = values["href"]
+        elif tag == "meta" and (values.get("name") or "").lower() == "pypi:repository-version":
+            self.api_version = (values.get("content") or "").strip() or None
         elif tag == "form":
             self.has_form = True
-        elif tag == "input" and values.get("type", "").lower() == "password":
+        elif tag == "input" and (values.get("type") or "").lower() == "password":
             self.has_password_field = True
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "a" and self._in_anchor:
-            self._in_anchor = False
-            self.anchor_texts.append("".join(self._text).strip())
+        if tag == "a" and self._open is not None:
+            self.anchors.append((self._open, "".join(self._text).strip()))
+            self._open = None
 
     def handle_data(self, data: str) -> None:
-        if self._in_anchor:
+        if self._open is not None:
             self._text.append(data)
+
+
+def _read_html(body: bytes) -> _PageParser:
+    parser = _PageParser()
+    parser.feed(body.decode("utf-8", errors="replace"))
+    parser.close()
+    if parser._open is not None:  # an unclosed last link still counts
+        parser.anchors.append((parser._open, "".join(parser._text).strip()))
+    return parser
 
 
 def parse_api_version(text: str) -> tuple[int, int] | None:
@@ -111,15 +126,14 @@ def _parse_json_root(body: bytes, content_type: str) -> IndexRoot | NotAnIndex:
 
 
 def _parse_html_root(body: bytes) -> IndexRoot | NotAnIndex:
-    parser = _RootHtmlParser()
-    parser.feed(body.decode("utf-8", errors="replace"))
-    parser.close()
+    parser = _read_html(body)
     if parser.tag_count == 0:
         return NotAnIndex("the body, declared as HTML, contains no HTML")
     if parser.has_password_field:
         return NotAnIndex("the page asks for a password: a login page, not an index")
-    names = [text for text in parser.anchor_texts if _NAME_LIKE.match(text)]
-    others = len(parser.anchor_texts) - len(names)
+    texts = [text for _, text in parser.anchors]
+    names = [text for text in texts if _NAME_LIKE.match(text)]
+    others = len(texts) - len(names)
     # An index is a list of links named after projects; a web page has prose links and forms.
     if parser.has_form or others > max(2, len(names) // 10):
         return NotAnIndex("the page is a web page (forms or prose links), not a list of projects")
@@ -265,39 +279,17 @@ def _parse_json_project(
     )
 
 
-class _ProjectHtmlParser(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.base: str | None = None
-        self.api_version: str | None = None
-        self.anchors: list[dict[str, str | None]] = []
-        self.tag_count = 0
-        self.has_password_field = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tag_count += 1
-        values = {name.lower(): value for name, value in attrs}
-        if tag == "base" and values.get("href") and self.base is None:
-            self.base = values["href"]
-        elif tag == "meta" and (values.get("name") or "").lower() == "pypi:repository-version":
-            self.api_version = (values.get("content") or "").strip() or None
-        elif tag == "a" and values.get("href"):
-            self.anchors.append(values)
-        elif tag == "input" and (values.get("type") or "").lower() == "password":
-            self.has_password_field = True
-
-
 def _parse_html_project(body: bytes, page_url: str) -> ProjectPage | NotAProjectPage:
-    parser = _ProjectHtmlParser()
-    parser.feed(body.decode("utf-8", errors="replace"))
-    parser.close()
+    parser = _read_html(body)
     if parser.tag_count == 0:
         return NotAProjectPage("the body, declared as HTML, contains no HTML")
     if parser.has_password_field:
         return NotAProjectPage("the page asks for a password: a login page, not a project page")
     base = urljoin(page_url, parser.base) if parser.base else page_url
     files: list[DistFile] = []
-    for attrs in parser.anchors:
+    for attrs, _ in parser.anchors:
+        if not attrs.get("href"):
+            continue
         url, fragment = urldefrag(urljoin(base, attrs["href"] or ""))
         filename = _filename_of(url)
         if not filename:

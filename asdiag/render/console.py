@@ -87,14 +87,15 @@ def render_report(report: Report, *, verbose: bool = False, strict: bool = False
         parts.append(Text(f"Requests ({len(report.requests)})", style="bold underline"))
         parts += [_padded(Text(exchange_line(e)), 2) for e in report.requests]
     parts.append(Text(""))
-    parts.append(summary_line(report, strict=strict))
+    parts.append(summary_line(report.findings, strict=strict))
     return Group(*parts)
 
 
-def summary_line(report: Report, *, strict: bool = False) -> Text:
-    code = exit_code(report.findings, strict=strict)
-    line = Text.assemble(("Result: ", "bold"), counts_line(report.findings), f" (exit {code}).")
-    fix = first_fix(report.findings)
+def summary_line(findings: tuple[Finding, ...], *, strict: bool = False) -> Text:
+    """The counts, the exit code, and the fix to start with."""
+    code = exit_code(findings, strict=strict)
+    line = Text.assemble(("Result: ", "bold"), counts_line(findings), f" (exit {code}).")
+    fix = first_fix(findings)
     if fix is not None and fix.remediation is not None:
         line.append(f"\nStart here: {fix.id}: ", style="bold")
         line.append(fix.remediation.text)

@@ -8,7 +8,8 @@ from asdiag.render import counts_line, first_fix
 from asdiag.render.console import MARKS, exchange_line
 
 
-def _cell(text: str) -> str:
+def markdown_cell(text: str) -> str:
+    """Text that stays inside one table cell."""
     return text.replace("|", "\\|").replace("\n", " ")
 
 
@@ -31,7 +32,7 @@ def render_markdown(report: Report, *, verbose: bool = False, strict: bool = Fal
         out += [f"**Start here:** `{fix.id}`: {fix.remediation.text}", ""]
     out += ["| | Finding | Summary |", "|---|---|---|"]
     out += [
-        f"| {MARKS[f.severity][0]} {f.severity} | `{f.id}` | {_cell(f.summary)} |"
+        f"| {MARKS[f.severity][0]} {f.severity} | `{f.id}` | {markdown_cell(f.summary)} |"
         for f in report.findings
     ]
     problems = [f for f in report.findings if f.is_problem]

@@ -16,9 +16,10 @@ from asdiag import __version__
 from asdiag.doctor import exit_code
 from asdiag.findings import SEVERITY_ORDER
 from asdiag.package import Cell, Matrix, PackageReport, PackageResult
-from asdiag.render import counts_line, first_fix
-from asdiag.render.console import exchange_line, finding_lines
+from asdiag.render import counts_line
+from asdiag.render.console import exchange_line, finding_lines, summary_line
 from asdiag.render.json import SCHEMA
+from asdiag.render.markdown import markdown_cell
 from asdiag.settings import Settings
 
 #: How a cell reads: the fit, for one target and the Pythons it applies to.
@@ -82,13 +83,7 @@ def render_package_report(report: PackageReport, *, verbose: bool, strict: bool)
     if verbose and report.requests:
         parts += [Text(""), Text(f"Requests ({len(report.requests)})", style="bold underline")]
         parts += [Text("  " + exchange_line(e)) for e in report.requests]
-    code = exit_code(report.findings, strict=strict)
-    line = Text.assemble(("Result: ", "bold"), counts_line(report.findings), f" (exit {code}).")
-    fix = first_fix(report.findings)
-    if fix is not None and fix.remediation is not None:
-        line.append(f"\nStart here: {fix.id}: ", style="bold")
-        line.append(fix.remediation.text)
-    parts += [Text(""), line]
+    parts += [Text(""), summary_line(report.findings, strict=strict)]
     return Group(*parts)
 
 
@@ -122,10 +117,6 @@ def render_package_json(
     return json.dumps(document, indent=2) + "\n"
 
 
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def render_package_markdown(report: PackageReport, *, verbose: bool, strict: bool) -> str:
     code = exit_code(report.findings, strict=strict)
     out = [
@@ -147,13 +138,15 @@ def render_package_markdown(report: PackageReport, *, verbose: bool, strict: boo
             out += ["|---" * (len(matrix.targets) + 1) + "|"]
             for row in matrix.rows:
                 cells = [
-                    _md(_cell_text([c for c in row.cells if c.target == key]).plain)
+                    markdown_cell(_cell_text([c for c in row.cells if c.target == key]).plain)
                     for key, _ in matrix.targets
                 ]
                 yanked = " (yanked)" if row.yanked is not None else ""
                 out.append(f"| {row.version}{yanked} | " + " | ".join(cells) + " |")
         out += ["", "| | Finding | Summary |", "|---|---|---|"]
-        out += [f"| {f.severity} | `{f.id}` | {_md(f.summary)} |" for f in result.findings]
+        out += [
+            f"| {f.severity} | `{f.id}` | {markdown_cell(f.summary)} |" for f in result.findings
+        ]
         for finding in (f for f in result.findings if f.is_problem or f.detail):
             if finding.detail:
                 out += ["", f"`{finding.id}`:", "", "```text", finding.detail, "```"]
