@@ -66,11 +66,11 @@ class PackageRequest:
 
     @property
     def pinned(self) -> bool:
-        """``==X`` (no wildcard) or ``===X``: the only case where yanked files count (PEP 592)."""
-        specs = list(self.specifier)
-        return len(specs) == 1 and (
-            specs[0].operator == "==="
-            or (specs[0].operator == "==" and "*" not in specs[0].version)
+        """An ``==X`` (no wildcard) or ``===X`` among the specifiers: then, as pip decides,
+        yanked files count when nothing else matches (PEP 592)."""
+        return any(
+            spec.operator == "===" or (spec.operator == "==" and not spec.version.endswith(".*"))
+            for spec in self.specifier
         )
 
 
@@ -84,11 +84,14 @@ def parse_requests(texts: Sequence[str]) -> tuple[PackageRequest, ...]:
         try:
             requirement = Requirement(text)
         except InvalidRequirement as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else "invalid"  # packaging adds a caret
             raise UsageError(
-                f"{text!r} is not a package name with an optional version range ({exc})"
+                f"{text!r} is not a package name with an optional version range ({reason})"
             ) from None
         if requirement.url:
             raise UsageError(f"{text!r} names a URL; give a package name and a version range")
+        if requirement.marker is not None:
+            raise UsageError(f"{text!r} has an environment marker; use --platform and --python")
         requests.append(
             PackageRequest(
                 text, requirement.name, canonicalize_name(requirement.name), requirement.specifier
@@ -173,9 +176,11 @@ class Release:
     def fit(self, target: Target) -> Cell:
         """What ``target`` would install from this release."""
         python = Version(".".join(map(str, target.python)))
-        admitted = [f for f in self.files if _admits(f.requires_python, python)]
+        # pip skips yanked files unless the whole release is yanked (and was pinned to get here).
+        files = [f for f in self.files if f.yanked is None] or list(self.files)
+        admitted = [f for f in files if _admits(f.requires_python, python)]
         label = f"{target.python[0]}.{target.python[1]}"
-        if self.files and not admitted:
+        if files and not admitted:
             return Cell(target.key, label, "python")
         fit = classify([f.filename for f in admitted], target)
         if fit.wheel is not None:
@@ -269,11 +274,13 @@ class Options:
 
 
 def matching(request: PackageRequest, found: tuple[Release, ...], pre: bool) -> tuple[Release, ...]:
-    """The releases the specifier admits, newest first; yanked ones only when pinned."""
+    """The releases the specifier admits, newest first, as pip chooses them: pre-releases when
+    asked for or when nothing final matches; yanked ones only when pinned and nothing else is
+    left (pip's resolver, PEP 592)."""
     by_version = {r.version: r for r in found}
     admitted = request.specifier.filter(by_version, prereleases=True if pre else None)
     chosen = [by_version[v] for v in admitted]
-    if not request.pinned:
+    if not (request.pinned and all(r.yanked is not None for r in chosen)):
         chosen = [r for r in chosen if r.yanked is None]
     return tuple(sorted(chosen, key=lambda r: r.version, reverse=True))
 
@@ -291,7 +298,6 @@ def decide(
     findings: list[Finding] = []
     versions = tuple(str(r.version) for r in found)
     candidates = matching(request, found, options.pre)
-    spec = str(request.specifier) or "any version"
     if not candidates:
         findings.append(_no_candidates(request, found, options, evidence))
     elif candidates[0].yanked is not None:  # pinned with ==: pip takes it, with a warning
@@ -322,8 +328,8 @@ def decide(
         findings.insert(
             0,
             kind("package.ok").finding(
-                f"{request.name}: {len(candidates)} version(s) match {spec}; "
-                f"newest {newest.version}.",
+                f"{request.text}: {len(candidates)} matching "
+                f"version{'s' if len(candidates) > 1 else ''}; newest {newest.version}.",
                 detail=detail,
                 evidence=evidence,
             ),
@@ -357,7 +363,9 @@ def _no_candidates(
             f"version: {', '.join(others) or 'none is left'}.",
             evidence=evidence,
         )
-    pre_only = admitted and all(v.is_prerelease for v in admitted) and not options.pre
+    # A yanked final release makes pip skip the pre-releases beside it; --pre brings them back.
+    live = [r.version for r in found if r.version in admitted and r.yanked is None]
+    pre_only = bool(live) and all(v.is_prerelease for v in live) and not options.pre
     newest = ", ".join(str(r.version) for r in found[:5])
     return kind("package.version-not-found").finding(
         f"{request.name}: no version matches {spec}; the index has {newest}.",
@@ -400,12 +408,14 @@ def _fit_findings(
 ) -> tuple[list[Finding], list[DistFile], dict[str, str]]:
     """Per target: the newest matching release that fits each Python, and what is missing."""
     findings: list[Finding] = []
-    probes: dict[str, DistFile] = {}
+    #: One file per target platform proves the route: its best wheel, else the sdist pip
+    #: would build.
+    wheel_probes: dict[str, DistFile] = {}
+    sdist_probes: dict[str, DistFile] = {}
     chosen: dict[str, str] = {}
     misses: dict[str, list[str]] = {}  # target label -> pythons without a wheel
     sdist_for: dict[str, list[str]] = {}
     excluded: dict[str, set[str]] = {}  # python -> requires-python values excluding it
-    probed_targets: set[str] = set()
     narrow: dict[str, tuple[Target, str]] = {}
     labels = {t.key: t.label for t in options.targets}
     for target in options.targets:
@@ -423,9 +433,7 @@ def _fit_findings(
                 narrow.setdefault(target.key, (target, cell.file))
             chosen.setdefault(target.label, str(release.version))
             dist = next(f for f in release.files if f.filename == cell.file)
-            if target.key not in probed_targets:  # one file per platform proves the route
-                probed_targets.add(target.key)
-                probes.setdefault(dist.url, dist)
+            wheel_probes.setdefault(target.key, dist)
             continue
         python = f"{target.python[0]}.{target.python[1]}"
         if kinds and all(k == "python" for k in kinds):
@@ -434,12 +442,10 @@ def _fit_findings(
             )
         elif "sdist" in kinds:
             sdist_for.setdefault(labels[target.key], []).append(python)
-            if target.key not in probed_targets:  # pip would download the sdist: probe it
-                probed_targets.add(target.key)
-                sdist = next(
-                    f for r in candidates for f in r.files if not f.filename.endswith(".whl")
-                )
-                probes.setdefault(sdist.url, sdist)
+            sdist_probes.setdefault(
+                target.key,
+                next(f for r in candidates for f in r.files if not f.filename.endswith(".whl")),
+            )
         else:
             misses.setdefault(labels[target.key], []).append(python)
 
@@ -504,6 +510,9 @@ def _fit_findings(
                 evidence=evidence,
             )
         )
+    keys = dict.fromkeys(t.key for t in options.targets)
+    chosen_files = [wheel_probes.get(key) or sdist_probes.get(key) for key in keys]
+    probes = {dist.url: dist for dist in chosen_files if dist is not None}
     return findings, list(probes.values()), chosen
 
 
@@ -780,11 +789,15 @@ def indexes_for(settings: Settings, via: str) -> tuple[Index, ...]:
         catalog = Index("catalog", url.simple_url.rstrip("/") + "/", credentials)
     if settings.manager_url.value:
         parts = urlsplit(settings.manager_url.value)
+        try:
+            parts.port  # noqa: B018 (a property that validates the port)
+        except ValueError:
+            parts = parts._replace(netloc="")  # reported just below
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise UsageError(
                 f"manager URL {redact_url(settings.manager_url.value)!r} is not an http(s) URL"
             )
-        netloc = parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"
+        netloc = parts.netloc.rpartition("@")[2].lower()  # no userinfo; IPv6 brackets kept
         path = parts.path.rstrip("/") + "/"
         password = settings.manager_password.value
         credentials = (

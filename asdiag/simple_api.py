@@ -63,6 +63,7 @@ class _PageParser(HTMLParser):
         values = {name.lower(): value for name, value in attrs}
         self.tag_count += 1
         if tag == "a":
+            self._close_anchor()  # an <a> inside an open <a> closes it, as browsers and pip do
             self._open = values
             self._text = []
         elif tag == "base" and values.get("href") and self.base is None:
@@ -75,7 +76,11 @@ class _PageParser(HTMLParser):
             self.has_password_field = True
 
     def handle_endtag(self, tag: str) -> None:
-        if tag == "a" and self._open is not None:
+        if tag == "a":
+            self._close_anchor()
+
+    def _close_anchor(self) -> None:
+        if self._open is not None:
             self.anchors.append((self._open, "".join(self._text).strip()))
             self._open = None
 
@@ -88,8 +93,7 @@ def _read_html(body: bytes) -> _PageParser:
     parser = _PageParser()
     parser.feed(body.decode("utf-8", errors="replace"))
     parser.close()
-    if parser._open is not None:  # an unclosed last link still counts
-        parser.anchors.append((parser._open, "".join(parser._text).strip()))
+    parser._close_anchor()  # an unclosed last link still counts
     return parser
 
 
@@ -113,7 +117,7 @@ def parse_index_root(body: bytes, content_type: str) -> IndexRoot | NotAnIndex:
 def _parse_json_root(body: bytes, content_type: str) -> IndexRoot | NotAnIndex:
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return NotAnIndex(f"the body is declared as {content_type} but is not valid JSON")
     if not isinstance(data, dict) or not isinstance(data.get("projects"), list):
         return NotAnIndex("the JSON has no 'projects' list: it is another API, not PEP 691")
@@ -208,11 +212,26 @@ def _metadata_flag(value: object) -> bool:
     return False
 
 
+#: The hash names pip accepts in a link fragment (``#egg=`` and the like are not hashes).
+HASH_NAMES = frozenset({"sha512", "sha384", "sha256", "sha224", "sha1", "md5"})
+
+
 def _hash_fragment(fragment: str) -> tuple[tuple[str, str], ...]:
     name, sep, value = fragment.partition("=")
-    if sep and name and value and re.fullmatch(r"[0-9a-fA-F]+", value):
+    if sep and name.lower() in HASH_NAMES and re.fullmatch(r"[0-9a-fA-F]+", value):
         return ((name.lower(), value.lower()),)
     return ()
+
+
+def _resolve(base: str, href: str) -> tuple[str, str] | None:
+    """``href`` made absolute against ``base``, and its fragment; ``None`` when the URL cannot
+    be parsed or is not http(s) (``javascript:``, ``mailto:``, ``ftp:``): no installer uses it."""
+    try:
+        url, fragment = urldefrag(urljoin(base, href))
+        scheme = urlsplit(url).scheme
+    except ValueError:
+        return None
+    return (url, fragment) if scheme in ("http", "https") else None
 
 
 def _filename_of(url: str) -> str:
@@ -224,17 +243,21 @@ def _parse_json_project(
 ) -> ProjectPage | NotAProjectPage:
     try:
         data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return NotAProjectPage(f"the body is declared as {content_type} but is not valid JSON")
     if not isinstance(data, dict) or not isinstance(data.get("files"), list):
         return NotAProjectPage("the JSON has no 'files' list: it is not a PEP 691 project page")
     files: list[DistFile] = []
     notes: list[str] = []
     for number, entry in enumerate(data["files"], start=1):
-        if not isinstance(entry, dict) or not isinstance(entry.get("url"), str):
+        if not isinstance(entry, dict) or not isinstance(entry.get("url"), str) or not entry["url"]:
             notes.append(f"file entry {number} has no url; skipped")
             continue
-        url, _ = urldefrag(urljoin(page_url, entry["url"]))
+        resolved = _resolve(page_url, entry["url"])
+        if resolved is None:
+            notes.append(f"file entry {number}: {entry['url']!r} is not an http(s) URL; skipped")
+            continue
+        url = resolved[0]
         filename = entry.get("filename")
         if not isinstance(filename, str) or not filename:
             filename = _filename_of(url)
@@ -285,12 +308,21 @@ def _parse_html_project(body: bytes, page_url: str) -> ProjectPage | NotAProject
         return NotAProjectPage("the body, declared as HTML, contains no HTML")
     if parser.has_password_field:
         return NotAProjectPage("the page asks for a password: a login page, not a project page")
-    base = urljoin(page_url, parser.base) if parser.base else page_url
+    notes: list[str] = []
+    resolved_base = _resolve(page_url, parser.base) if parser.base else None
+    if parser.base and resolved_base is None:
+        notes.append(f"<base href={parser.base!r}> is not an http(s) URL; ignored")
+    base = resolved_base[0] if resolved_base else page_url
     files: list[DistFile] = []
     for attrs, _ in parser.anchors:
-        if not attrs.get("href"):
+        href = attrs.get("href")
+        if not href:
             continue
-        url, fragment = urldefrag(urljoin(base, attrs["href"] or ""))
+        resolved = _resolve(base, href)
+        if resolved is None:
+            notes.append(f"link {href!r} is not an http(s) URL; skipped")
+            continue
+        url, fragment = resolved
         filename = _filename_of(url)
         if not filename:
             continue
@@ -315,4 +347,4 @@ def _parse_html_project(body: bytes, page_url: str) -> ProjectPage | NotAProject
                 core_metadata=True if metadata is None else _metadata_flag(metadata),
             )
         )
-    return ProjectPage("html", None, parser.api_version, tuple(files))
+    return ProjectPage("html", None, parser.api_version, tuple(files), notes=tuple(notes))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import json
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 from hypothesis import given, settings
@@ -29,7 +29,9 @@ WHEEL = "demo-1.0-py3-none-any.whl"
 
 
 def html_page(*anchors: str, head: str = "") -> bytes:
-    return f"<!DOCTYPE html><html><head>{head}</head><body>{''.join(anchors)}</body></html>".encode()
+    return (
+        f"<!DOCTYPE html><html><head>{head}</head><body>{''.join(anchors)}</body></html>".encode()
+    )
 
 
 def one_html_file(anchor: str, *, head: str = "", page_url: str = PAGE) -> DistFile:
@@ -177,12 +179,6 @@ def test_hash_lookup_by_name():
     assert (dist.hash("sha256"), dist.hash("md5")) == (SHA, None)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: any 'name=<hex>' fragment is taken as a hash (simple_api.py:199); pip only "
-    "knows sha512/384/256/224, sha1 and md5, so '#egg=cafe' is no hash and a page of such "
-    "links should still get package.no-hashes",
-)
 def test_a_hex_looking_fragment_with_an_unknown_name_is_no_hash():
     assert one_html_file(f'<a href="{WHEEL}#egg=cafe">x</a>').hashes == ()
 
@@ -271,19 +267,22 @@ def test_html_page_without_links_is_an_empty_page():
 
 
 @pytest.mark.parametrize(
-    ("href", "url", "filename"),
+    "href",
     [
-        ("javascript:alert(1)", "javascript:alert(1)", "alert(1)"),
-        ("mailto:ops@example.org", "mailto:ops@example.org", "ops@example.org"),
-        (f"ftp://mirror.example/{WHEEL}", f"ftp://mirror.example/{WHEEL}", WHEEL),
-        (f"file:///srv/{WHEEL}", f"file:///srv/{WHEEL}", WHEEL),
+        "javascript:alert(1)",
+        "mailto:ops@example.org",
+        f"ftp://mirror.example/{WHEEL}",
+        f"file:///srv/{WHEEL}",
     ],
 )
-def test_links_with_other_schemes_are_kept_as_given(href, url, filename):
-    """Not resolved and not dropped: ``releases`` later ignores what is not a wheel or sdist
-    name, but a non-http(s) link with a valid file name reaches the matrix and the probe."""
-    dist = one_html_file(f'<a href="{href}">x</a>')
-    assert (dist.url, dist.filename) == (url, filename)
+def test_links_with_other_schemes_are_skipped_with_a_note(href):
+    """No installer fetches them; keeping them would send the file probe to ftp or file."""
+    page = parse_project_page(
+        html_page(f'<a href="{href}">x</a><a href="{WHEEL}">w</a>'), "text/html", PAGE
+    )
+    assert isinstance(page, ProjectPage)
+    assert [f.filename for f in page.files] == [WHEEL]
+    assert page.notes == (f"link {href!r} is not an http(s) URL; skipped",)
 
 
 @pytest.mark.parametrize(
@@ -296,15 +295,24 @@ def test_links_with_other_schemes_are_kept_as_given(href, url, filename):
     ],
     ids=["open-bracket", "close-bracket", "nfkc-netloc", "base"],
 )
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="BUG: urljoin/urlsplit raise ValueError for an unbalanced '[' or ']' or an NFKC-unsafe "
-    "host in a link or <base href> (simple_api.py:298, :301); the page should be parsed with "
-    "the link skipped and a note, never crash",
-)
 def test_an_unparseable_link_url_does_not_crash_the_html_parser(body):
     assert isinstance(parse_project_page(body, "text/html", PAGE), ProjectPage | NotAProjectPage)
+
+
+def test_an_unclosed_last_link_still_counts():
+    page = parse_project_page(
+        b'<a href="a-1.0.tar.gz">a</a><a href="b-1.0.tar.gz">b', "text/html", PAGE
+    )
+    assert isinstance(page, ProjectPage)
+    assert [f.filename for f in page.files] == ["a-1.0.tar.gz", "b-1.0.tar.gz"]
+
+
+def test_an_unclosed_link_followed_by_another_still_counts():
+    page = parse_project_page(
+        b'<a href="a-1.0.tar.gz">a<a href="b-1.0.tar.gz">b</a>', "text/html", PAGE
+    )
+    assert isinstance(page, ProjectPage)
+    assert [f.filename for f in page.files] == ["a-1.0.tar.gz", "b-1.0.tar.gz"]
 
 
 def test_a_login_page_is_not_a_project_page():
@@ -463,7 +471,9 @@ def test_json_size(size, expected):
     assert one_json_file({"url": WHEEL, "size": size}).size == expected
 
 
-@pytest.mark.parametrize(("value", "expected"), [("2026-01-02T03:04:05Z", "2026-01-02T03:04:05Z"), (5, None)])
+@pytest.mark.parametrize(
+    ("value", "expected"), [("2026-01-02T03:04:05Z", "2026-01-02T03:04:05Z"), (5, None)]
+)
 def test_json_upload_time(value, expected):
     assert one_json_file({"url": WHEEL, "upload-time": value}).upload_time == expected
 
@@ -522,31 +532,18 @@ def test_unusable_json_entries_are_skipped_with_a_note():
     assert page.notes == tuple(f"file entry {n} has no url; skipped" for n in range(1, 6))
 
 
-def test_an_empty_json_url_names_the_page_itself():
-    """Oddity: ``"url": ""`` is kept as a file named "" at the page URL (HTML skips it)."""
+def test_an_empty_json_url_is_skipped_with_a_note():
     page = json_page({"files": [{"url": ""}]})
     assert isinstance(page, ProjectPage)
-    assert page.files == (DistFile("", PAGE),)
+    assert (page.files, page.notes) == ((), ("file entry 1 has no url; skipped",))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="BUG: a JSON url with an unbalanced '[' makes urljoin raise ValueError "
-    "(simple_api.py:223) instead of skipping the entry with a note",
-)
 def test_an_unparseable_json_url_does_not_crash():
     page = json_page({"files": [{"url": f"http://[broken/{WHEEL}"}, {"url": WHEEL}]})
     assert isinstance(page, ProjectPage)
     assert [f.filename for f in page.files] == [WHEEL]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=RecursionError,
-    reason="BUG: deeply nested JSON raises RecursionError, which simple_api.py:213 does not "
-    "catch (only ValueError/UnicodeDecodeError); a 100 kB hostile body crashes the run",
-)
 def test_deeply_nested_json_is_not_a_page_rather_than_a_crash():
     page = parse_project_page(b"[" * 100_000, JSON_CONTENT_TYPE, PAGE)
     assert isinstance(page, NotAProjectPage)
@@ -582,9 +579,7 @@ def test_not_a_project_page(body, content_type, reason):
 
 #: Characters for generated URLs: printable ASCII without '[' and ']' (known crash, see the
 #: xfail tests above) and without quotes (so an attribute value survives quoting unchanged).
-_URL_ALPHABET = st.characters(
-    min_codepoint=0x21, max_codepoint=0x7E, exclude_characters="[]\"'<>&"
-)
+_URL_ALPHABET = st.characters(min_codepoint=0x21, max_codepoint=0x7E, exclude_characters="[]\"'<>&")
 _URL_TEXT = st.text(_URL_ALPHABET, max_size=30)
 _WEIRD_SCHEMES = ("javascript:", "mailto:", "data:text/plain,", "ftp://mirror.example/")
 _FILENAMES = st.sampled_from(
@@ -593,7 +588,9 @@ _FILENAMES = st.sampled_from(
 _HREFS = st.one_of(
     _URL_TEXT,
     st.builds(lambda d, f: f"{d}{f}", st.sampled_from(["", "../", "/", "./sub/"]), _FILENAMES),
-    st.builds(lambda h, f: f"https://{h}/{f}", st.sampled_from(["a.example", "b:8443"]), _FILENAMES),
+    st.builds(
+        lambda h, f: f"https://{h}/{f}", st.sampled_from(["a.example", "b:8443"]), _FILENAMES
+    ),
     st.builds(lambda f: f"//cdn.example/{f}", _FILENAMES),
     st.builds(lambda s, t: s + t, st.sampled_from(_WEIRD_SCHEMES), _URL_TEXT),
     st.builds(
@@ -611,7 +608,7 @@ _ATTRIBUTE_NAMES = st.one_of(
             "class",
         ]
     ),
-    st.from_regex(r"[a-z][a-z0-9-]{0,8}", fullmatch=True).filter(lambda n: n != "href"),
+    st.text("abdefghiz-", min_size=1, max_size=8),  # never "href"
 )
 
 
@@ -623,7 +620,7 @@ def _anchors(draw: st.DrawFn) -> tuple[str, str]:
     parts = [f'href="{html.escape(href)}"']
     for name, value in attributes.items():
         parts.append(name if value is None else f'{name}="{html.escape(value)}"')
-    draw(st.randoms()).shuffle(parts)
+    parts = draw(st.permutations(parts))
     text = draw(st.text(max_size=10))
     return f"<a {' '.join(parts)}>{html.escape(text)}</a>", href
 
@@ -657,33 +654,40 @@ _JUNK = st.one_of(
 
 @st.composite
 def _html_ish(draw: st.DrawFn) -> tuple[str, list[str]]:
-    pieces = draw(st.lists(st.one_of(_anchors(), _JUNK.map(lambda j: (j, None))), max_size=12))
+    pieces = draw(st.lists(st.one_of(_anchors(), _JUNK.map(lambda j: (j, None))), max_size=8))
     return "".join(p for p, _ in pieces), [h for _, h in pieces if h is not None]
 
 
 _JSON_SCALARS = st.none() | st.booleans() | st.integers() | st.text(max_size=10)
 _JSON_VALUES = st.recursive(
     _JSON_SCALARS,
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
-    max_leaves=20,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=10,
 )
-_ENTRY_KEYS = st.sampled_from(
-    [
-        "url",
-        "filename",
-        "hashes",
-        "requires-python",
-        "yanked",
-        "core-metadata",
-        "dist-info-metadata",
-        "size",
-        "upload-time",
-        "other",
-    ]
+_ENTRY_KEYS = (
+    "filename",
+    "hashes",
+    "requires-python",
+    "yanked",
+    "core-metadata",
+    "dist-info-metadata",
+    "size",
+    "upload-time",
+    "other",
 )
-_ENTRY = st.dictionaries(
-    _ENTRY_KEYS, st.one_of(_JSON_VALUES, _URL_TEXT, _HREFS), max_size=8
-) | _JSON_VALUES
+_URL_VALUES = st.one_of(_URL_TEXT, _HREFS)
+_OTHER_VALUES = dict.fromkeys(_ENTRY_KEYS, _JSON_VALUES | _URL_TEXT)
+#: A file entry: mostly with a string url (from the URL strategies), the rest anything.
+_ENTRY = st.one_of(
+    st.fixed_dictionaries({"url": _URL_VALUES}, optional=_OTHER_VALUES),
+    st.fixed_dictionaries({"url": _URL_VALUES}, optional=_OTHER_VALUES),
+    st.fixed_dictionaries(
+        {}, optional={"url": st.none() | st.integers() | st.lists(_JSON_SCALARS), **_OTHER_VALUES}
+    ),
+    _JSON_VALUES,
+)
 _PROJECT_JSON = st.fixed_dictionaries(
     {"files": st.lists(_ENTRY, max_size=6)},
     optional={"meta": _JSON_VALUES, "name": _JSON_VALUES, "versions": _JSON_VALUES},
@@ -703,10 +707,12 @@ def _assert_well_formed(page: ProjectPage | NotAProjectPage, schemes_given: set[
         parts = urlsplit(dist.url)
         assert parts.scheme, dist
         assert "#" not in dist.url
-        if parts.scheme not in ("http", "https"):
-            assert parts.scheme in schemes_given, (dist, schemes_given)
-        else:
-            assert parts.netloc, dist
+        if parts.scheme in schemes_given - {"http", "https"}:
+            continue  # a link that named its own scheme ("javascript:x"): kept as given
+        assert parts.scheme in ("http", "https"), (dist, schemes_given)
+        if parts.scheme in schemes_given and not parts.netloc:
+            continue  # "http:x" on an https page: urljoin keeps it as given, as pip does
+        assert parts.netloc, dist
 
 
 def _schemes(urls: list[object]) -> set[str]:
@@ -727,7 +733,7 @@ def test_random_text_never_crashes(text, content_type):
     assert isinstance(page, ProjectPage | NotAProjectPage)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(_html_ish(), st.sampled_from([PAGE, "http://127.0.0.1:8080/simple/demo/"]))
 def test_random_html_never_crashes_and_links_are_absolute(document, page_url):
     body, hrefs = document
@@ -739,7 +745,7 @@ def test_random_html_never_crashes_and_links_are_absolute(document, page_url):
         assert len(page.files) <= len(hrefs)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(_JSON_VALUES)
 def test_random_json_values_never_crash(value):
     page = parse_project_page(json.dumps(value).encode(), JSON_CONTENT_TYPE, PAGE)
@@ -748,7 +754,7 @@ def test_random_json_values_never_crash(value):
     assert isinstance(page, ProjectPage) is is_page
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(_PROJECT_JSON)
 def test_random_json_project_pages_never_crash(data):
     page = parse_project_page(json.dumps(data).encode(), JSON_CONTENT_TYPE, PAGE)
@@ -757,7 +763,14 @@ def test_random_json_project_pages_never_crash(data):
     _assert_well_formed(page, _schemes(urls))
     # Every entry becomes a file or a note, in order.
     assert len(page.files) + len(page.notes) == len(data["files"])
-    usable = [e for e in data["files"] if isinstance(e, dict) and isinstance(e.get("url"), str)]
+    usable = [
+        e
+        for e in data["files"]
+        if isinstance(e, dict)
+        and isinstance(e.get("url"), str)
+        and e["url"]
+        and urlsplit(urljoin(PAGE, e["url"])).scheme in ("http", "https")
+    ]
     assert len(page.files) == len(usable)
     for dist, entry in zip(page.files, usable, strict=True):
         assert dist.yanked is None or isinstance(dist.yanked, str)
