@@ -623,7 +623,7 @@ class _Roots:
             return self._names[index.simple_url]
 
 
-def _page_failure(request: PackageRequest, index: Index, url: str, fetched: FetchResult) -> Finding:
+def _page_failure(index: Index, url: str, fetched: FetchResult) -> Finding:
     evidence = fetched.exchanges
     if fetched.failure is not None:
         return kind("package.index-unavailable").finding(
@@ -662,9 +662,7 @@ def triage_one(
         found = not_found(request, index, url, roots.names(index), options, fetched.exchanges)
         return PackageResult(request, index.name, url, (*notes, *found))
     if response is None or fetched.failure is not None or response.status != 200:
-        return PackageResult(
-            request, index.name, url, (*notes, _page_failure(request, index, url, fetched))
-        )
+        return PackageResult(request, index.name, url, (*notes, _page_failure(index, url, fetched)))
     page = parse_project_page(response.body, response.content_type, _final_url(fetched, url))
     if isinstance(page, NotAProjectPage):
         head = fetched.exchanges[-1].body_head[:200]
