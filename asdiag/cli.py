@@ -18,6 +18,7 @@ import sys
 from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -28,6 +29,9 @@ from asdiag.redact import Redactor, Secret
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
+
+    from asdiag.client_config import ClientConfig
+    from asdiag.settings import Flags, Settings
 
 app = typer.Typer(
     name="asdiag",
@@ -57,6 +61,7 @@ class Group(StrEnum):
     AUTH = "auth"
     INDEX = "index"
     SCHEDULE = "schedule"
+    CLIENT = "client"
 
 
 def _version_callback(value: bool) -> None:
@@ -191,6 +196,36 @@ def _read_password(redactor: Redactor) -> Secret:
     return Secret(text)
 
 
+def _settings(flags: Flags, redactor: Redactor) -> Settings:
+    """Resolve the settings (the keyring last, with its timeout); teach the redactor every
+    password they hold."""
+    from asdiag.credentials import keyring_lookup
+    from asdiag.settings import resolve_settings
+
+    settings = resolve_settings(flags, os.environ, keyring=keyring_lookup)
+    for secret, user in (
+        (settings.password.value, settings.username.value),
+        (settings.manager_password.value, settings.manager_username.value),
+    ):
+        if secret is not None:
+            redactor.add(secret.reveal(), username=user or "")
+    return settings
+
+
+def _client_config(requirements: list[str] | None, redactor: Redactor) -> ClientConfig:
+    """What pip and uv would use; the passwords written in it are redacted like any other."""
+    from urllib.parse import unquote
+
+    from asdiag.client_config import password_of, read_client_config
+
+    config = read_client_config(os.environ, requirements=requirements or (), cwd=Path.cwd())
+    for entry in config.entries:
+        password = password_of(entry.url)
+        if password:
+            redactor.add(password, unquote(password))
+    return config
+
+
 # --- options shared by the commands that reach an index ------------------------------------------
 
 CatalogUrlOption = Annotated[
@@ -270,6 +305,15 @@ def check(
     list_checks: Annotated[
         bool, typer.Option("--list-checks", help="List the checks and their finding ids.")
     ] = False,
+    requirements: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--requirements",
+            "-r",
+            help="Requirements file whose --index-url lines the client checks read; repeatable.",
+            show_default=False,
+        ),
+    ] = None,
     now: Annotated[
         datetime | None,
         typer.Option(hidden=True, help="Evaluate as if at this time (reproducing a report)."),
@@ -285,13 +329,12 @@ def check(
 
     def run() -> int:
         from asdiag.doctor import diagnose, exit_code
-        from asdiag.settings import Flags, resolve_settings
+        from asdiag.settings import Flags
 
         password = _read_password(redactor) if password_stdin else None
         flags = Flags(catalog_url, username, password, timeout, ca_bundle, profile, config)
-        settings = resolve_settings(flags, os.environ)
-        if settings.password.value is not None:
-            redactor.add(settings.password.value.reveal(), username=settings.username.value or "")
+        settings = _settings(flags, redactor)
+        client = _client_config(requirements, redactor) if only in (None, Group.CLIENT) else None
         _configure_logging(verbose, redactor)
         moment = now if now is None or now.tzinfo else now.astimezone()
         report = diagnose(
@@ -300,6 +343,7 @@ def check(
             environ=os.environ,
             only=str(only) if only else None,
             now=moment,
+            client=client,
         )
         _write(_render(report, output_format, verbose > 0, strict), redactor)
         return exit_code(report.findings, strict=strict)
@@ -420,7 +464,7 @@ def package(
         from asdiag.doctor import exit_code
         from asdiag.package import Options, diagnose_packages, parse_requests
         from asdiag.platforms import make_targets
-        from asdiag.settings import Flags, resolve_settings
+        from asdiag.settings import Flags
 
         requests = parse_requests(packages)
         targets = make_targets(platform or (), python or ())
@@ -436,13 +480,7 @@ def package(
             manager_url=manager_url,
             manager_username=manager_username,
         )
-        settings = resolve_settings(flags, os.environ)
-        for secret, user in (
-            (settings.password.value, settings.username.value),
-            (settings.manager_password.value, settings.manager_username.value),
-        ):
-            if secret is not None:
-                redactor.add(secret.reveal(), username=user or "")
+        settings = _settings(flags, redactor)
         _configure_logging(verbose, redactor)
         options = Options(
             targets=targets,
@@ -531,6 +569,158 @@ def demo(
         return 0 if all(d.as_declared for d in diagnoses) else 1
 
     _guarded(redactor, verbose > 0, run)
+
+
+def _prompt_password(redactor: Redactor) -> Secret:
+    """A hidden prompt, only where a person can answer: a terminal, and not CI."""
+    if sys.stdin is None or not sys.stdin.isatty() or os.environ.get("CI"):
+        raise UsageError(
+            "no terminal to ask for the password (or CI is set): pipe it to --password-stdin"
+        )
+    text = getpass.getpass("Catalog password: ")
+    if not text:
+        raise UsageError("an empty password was entered")
+    redactor.add(text)
+    return Secret(text)
+
+
+def _login_target(settings: Settings) -> tuple[str, str, str]:
+    """The catalog's base URL, its simple URL and the username ``login`` works with."""
+    from asdiag.urls import UrlError, parse_catalog_url
+
+    if not settings.catalog_url.value:
+        raise UsageError("no catalog URL: give --catalog-url or set ASDIAG_CATALOG_URL")
+    try:
+        url = parse_catalog_url(settings.catalog_url.value)
+    except UrlError as exc:
+        raise UsageError(f"catalog URL {exc}") from None
+    if not settings.username.value:
+        raise UsageError("no username: give --username (the organisation id)")
+    return url.base, url.simple_url, settings.username.value
+
+
+@app.command()
+def login(
+    *,
+    catalog_url: CatalogUrlOption = None,
+    username: UsernameOption = None,
+    password_stdin: PasswordStdinOption = False,
+    profile: ProfileOption = None,
+    config: ConfigOption = None,
+    timeout: TimeoutOption = None,
+    ca_bundle: CaBundleOption = None,
+    verify: Annotated[
+        bool, typer.Option(help="Check the password against the catalog before storing it.")
+    ] = True,
+) -> None:
+    """Store the catalog password in the system keyring (pip can find it there too).
+
+    Exit codes: 0 stored, 1 the catalog refused it (nothing stored), 2 usage error, 3 the
+    keyring could not store it.
+    """
+    redactor = Redactor()
+
+    def run() -> int:
+        from asdiag.credentials import (
+            fingerprint,
+            keyring_services,
+            keyring_store,
+            verify_password,
+        )
+        from asdiag.settings import Flags, resolve_settings
+
+        flags = Flags(catalog_url, username, None, timeout, ca_bundle, profile, config)
+        settings = resolve_settings(flags, os.environ)
+        base, simple_url, user = _login_target(settings)
+        password = _read_password(redactor) if password_stdin else _prompt_password(redactor)
+        redactor.add(password.reveal(), username=user)
+        checked = "not checked (--no-verify)"
+        if verify:
+            checked = verify_password(
+                simple_url,
+                user,
+                password,
+                timeout=settings.timeout.value,
+                ca_bundle=settings.ca_bundle.value,
+                ca_bundle_source=settings.ca_bundle.describe(),
+                environ=os.environ,
+                redactor=redactor,
+            )
+        backend = keyring_store(base, user, password)
+        services = " and ".join(keyring_services(base))
+        _write(
+            f"Stored the password for {user} in {backend} under {services} "
+            f"({fingerprint(password)}; {checked}).\n",
+            redactor,
+        )
+        return 0
+
+    _guarded(redactor, False, run)
+
+
+@app.command()
+def logout(
+    *,
+    catalog_url: CatalogUrlOption = None,
+    username: UsernameOption = None,
+    profile: ProfileOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Remove the catalog password that `asdiag login` stored in the keyring."""
+    redactor = Redactor()
+
+    def run() -> int:
+        from asdiag.credentials import keyring_remove
+        from asdiag.settings import Flags, resolve_settings
+
+        flags = Flags(catalog_url, username, None, None, None, profile, config)
+        base, _, user = _login_target(resolve_settings(flags, os.environ))
+        removed = keyring_remove(base, user)
+        what = "Removed the stored password" if removed else "No password was stored"
+        _write(f"{what} for {user} at {base}.\n", redactor)
+        return 0
+
+    _guarded(redactor, False, run)
+
+
+@app.command()
+def whoami(
+    *,
+    catalog_url: CatalogUrlOption = None,
+    username: UsernameOption = None,
+    profile: ProfileOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Which username and which password asdiag would use, and where each comes from.
+
+    The password is never shown: only its source and a short fingerprint. Exit codes: 0 a
+    password was found, 1 none was.
+    """
+    redactor = Redactor()
+
+    def run() -> int:
+        from asdiag.credentials import fingerprint
+        from asdiag.settings import Flags
+
+        flags = Flags(catalog_url, username, None, None, None, profile, config)
+        settings = _settings(flags, redactor)
+        lines = [
+            f"catalog URL: {settings.shown_url} (from {settings.catalog_url.describe()})",
+            f"username:    {settings.username.value or '(none)'} "
+            f"(from {settings.username.describe()})",
+        ]
+        password = settings.password.value
+        if password is not None:
+            lines.append(
+                f"password:    from {settings.password.describe()}, {fingerprint(password)}"
+            )
+        else:
+            why = f"; the keyring: {settings.keyring_problem}" if settings.keyring_problem else ""
+            lines.append(f"password:    none found (flag, environment, URL, .netrc, keyring){why}")
+        _write("\n".join(lines) + "\n", redactor)
+        return 0 if password is not None else 1
+
+    _guarded(redactor, False, run)
 
 
 lab_app = typer.Typer(

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from asdiag.checks import CHECKS, NETWORK_GROUPS, Check, Context, Evidence
+from asdiag.client_config import ClientConfig
 from asdiag.errors import EXIT_FAILED, EXIT_INCOMPLETE, EXIT_OK
 from asdiag.evidence import CaBundle, Exchange, ProxyChoice
 from asdiag.findings import Finding, Severity
@@ -138,8 +139,11 @@ def diagnose(
     environ: Mapping[str, str],
     only: str | None = None,
     now: datetime | None = None,
+    client: ClientConfig | None = None,
 ) -> Report:
-    """Diagnose the catalog the settings describe.
+    """Diagnose the catalog the settings describe; ``client`` is what pip and uv would use
+    (``None``: the client group is skipped, as in the demo, which must not read this machine's
+    pip configuration).
 
     :raises UsageError: for a CA bundle that does not exist (nothing else; outcomes are findings).
     """
@@ -165,14 +169,14 @@ def diagnose(
                 settings.ca_bundle.value, settings.ca_bundle.describe(), environ
             )
             options = HttpOptions(settings.timeout.value, ca_bundle, proxy)
-            with HttpClient(options, redactor) as client:
+            with HttpClient(options, redactor) as http:
                 try:
-                    evidence = gather(url, _credentials(settings), client, options, proxy)
+                    evidence = gather(url, _credentials(settings), http, options, proxy)
                 except Exception:  # reported as the connect check's error, never fatal
                     probe_crash = redactor.text(traceback.format_exc())
-                requests = client.exchanges
+                requests = http.exchanges
 
-    ctx = Context(settings, url, url_error, proxy, evidence, now or started_at)
+    ctx = Context(settings, url, url_error, proxy, evidence, now or started_at, client)
     findings = evaluate(ctx, probe_crash=probe_crash)
     groups = (only,) if only else tuple(dict.fromkeys(c.group for c in CHECKS))
     group_of = {check.name: check.group for check in CHECKS}

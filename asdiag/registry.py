@@ -35,6 +35,29 @@ KINDS: tuple[FindingKind, ...] = (
         "catalog_url to a profile in the config file.",
         ('asdiag check --catalog-url "https://repository.activestate.com/$ORG_ID/pypi"',),
     ),
+    # --- credentials ------------------------------------------------------------------------
+    FindingKind(
+        "credentials.ok",
+        S.OK,
+        "Password found",
+        "asdiag has a password for the catalog and reports where it came from (never the value): "
+        "standard input, the environment, the URL, .netrc or the system keyring.",
+        "Nothing to change.",
+    ),
+    FindingKind(
+        "credentials.keyring-unavailable",
+        S.WARN,
+        "The system keyring cannot be used",
+        "No password was given another way, so asdiag asked the system keyring, which is "
+        "missing, disabled (null backend), failing, or locked (it did not answer in time). "
+        "Credentials stored with `asdiag login` cannot be read here, and pip's keyring support "
+        "will not work either.",
+        "Give the password another way: ASDIAG_PASSWORD (from a CI secret), or a .netrc entry "
+        "with mode 0600; or install a keyring backend (keyrings.cryptfile encrypts with a "
+        "passphrase; keyrings.alt's PlaintextKeyring stores the password unencrypted) and run "
+        "`asdiag login`.",
+        ("chmod 600 ~/.netrc", "asdiag login"),
+    ),
     # --- url --------------------------------------------------------------------------------
     FindingKind(
         "url.ok",
@@ -424,6 +447,109 @@ KINDS: tuple[FindingKind, ...] = (
         "Errors and connection failures seen now may be the maintenance itself; repository "
         "managers keep serving what they have cached.",
         "Run asdiag again after 03:15 UTC before changing any configuration.",
+    ),
+    # --- client (what pip and uv will use) -----------------------------------------------------
+    FindingKind(
+        "client.ok",
+        S.OK,
+        "pip and uv configuration read",
+        "asdiag read pip's and uv's configuration files, their environment variables, the "
+        "requirements files given and .netrc, and found nothing to change. The detail names "
+        "the index each tool uses and where that comes from.",
+        "Nothing to change.",
+    ),
+    FindingKind(
+        "client.public-index-mixed",
+        S.FAIL,
+        "Another index beside the catalog or manager",
+        "pip or uv is given an extra index or a find-links location beside the private index. "
+        "Installers pick the best version across all of them, so packages can come from public "
+        "PyPI instead of the curated catalog: curation is bypassed, and a public package with "
+        "an internal name is the dependency-confusion attack.",
+        "Remove extra-index-url and find-links (in the file and line shown, or the variable); "
+        "let the repository manager be the only index.",
+        ("pip config debug",),
+    ),
+    FindingKind(
+        "client.credentials-in-config",
+        S.WARN,
+        "A password is written in a configuration URL",
+        "An index URL in a configuration file, requirements file or environment variable "
+        "carries a password. It is readable by anyone who can read that file or the process "
+        "environment, and pip echoes such URLs into logs with only the password masked.",
+        "Remove the password from the URL (keep the username if you like) and put it in "
+        ".netrc (mode 0600) or the keyring; pip finds both.",
+        ("chmod 600 ~/.netrc",),
+    ),
+    FindingKind(
+        "client.password-unencoded",
+        S.FAIL,
+        "A password in a URL is not percent-encoded",
+        "The password in an index URL contains '@', ':', '/' or '#' as written. In a URL these "
+        "end the userinfo or the host, so pip splits the URL in the wrong place and fails "
+        "before sending any request.",
+        "Percent-encode the password (@ as %40, : as %3A, / as %2F, # as %23), or better, move "
+        "it to .netrc or the keyring.",
+        (
+            "python3 -c 'import urllib.parse as u, getpass as g; "
+            'print(u.quote(g.getpass(), safe=""))\'',
+        ),
+    ),
+    FindingKind(
+        "client.direct-catalog",
+        S.WARN,
+        "pip talks to the catalog directly",
+        "pip's index is the catalog itself, not a repository manager. The vendor supports only "
+        "setups with a manager in front: without one nothing is cached, every install and CI "
+        "job counts against the catalog's 2000 requests per 5 minutes, and the organisation's "
+        "password sits on every machine.",
+        "Point pip at the repository manager's PyPI URL and give the catalog credentials to the "
+        "manager only.",
+    ),
+    FindingKind(
+        "client.index-mismatch",
+        S.WARN,
+        "pip uses another index than the one diagnosed",
+        "The index pip would use (from its configuration, or public PyPI when none is set) is "
+        "neither the catalog nor the manager asdiag is diagnosing, so what asdiag finds may "
+        "not be what pip sees.",
+        "Set pip's index-url to the manager's PyPI URL (pip config set global.index-url URL), "
+        "or diagnose the index pip uses.",
+    ),
+    FindingKind(
+        "client.no-cache-dir",
+        S.WARN,
+        "pip's or uv's cache is turned off",
+        "no-cache-dir (pip) or no-cache (uv) is set, so every install downloads every page and "
+        "file again. In CI this is the usual way to spend the catalog's rate limit.",
+        "Remove the setting shown; in CI, keep the cache between jobs instead.",
+    ),
+    FindingKind(
+        "client.netrc-permissions",
+        S.WARN,
+        ".netrc is readable by others",
+        "The .netrc file holding passwords can be read by the group or by everyone.",
+        "Make it readable by its owner only.",
+        ("chmod 600 ~/.netrc",),
+    ),
+    FindingKind(
+        "client.keyring-provider",
+        S.INFO,
+        "pip will not ask the keyring in non-interactive runs",
+        "The password is in the keyring, but pip's keyring-provider is auto (the default), "
+        "which does nothing under --no-input: CI jobs and tools that pass --no-input (pipx, "
+        "build) will not find it.",
+        "Set pip's keyring provider to import (keyring installed in pip's environment) or "
+        "subprocess (the keyring command on PATH).",
+        ("pip config set global.keyring-provider import",),
+    ),
+    FindingKind(
+        "client.config-unreadable",
+        S.WARN,
+        "A configuration file cannot be read",
+        "A pip or uv configuration file, a requirements file or .netrc exists but cannot be "
+        "read or parsed. pip and uv stop or ignore it, depending on the file.",
+        "Fix or remove the file named in the detail.",
     ),
     # --- package (asdiag package) -------------------------------------------------------------
     FindingKind(

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 from urllib.parse import unquote, urlsplit
 
+from asdiag.credentials import KeyringLookup, netrc_lookup
 from asdiag.errors import UsageError
 from asdiag.redact import Secret, redact_url
 from asdiag.urls import UrlError, parse_catalog_url
@@ -54,6 +56,9 @@ class Source(StrEnum):
     ENVIRONMENT = "environment"
     CONFIG = "config file"
     URL = "catalog URL"
+    NETRC = ".netrc"
+    KEYRING = "keyring"
+    PIP = "pip configuration"
     DEFAULT = "default"
     UNSET = "unset"
 
@@ -111,6 +116,8 @@ class Settings:
     manager_password: Setting[Secret | None] = field(
         default_factory=lambda: Setting(None, Source.UNSET)
     )
+    #: Why the keyring could not be asked for the password (empty: not needed, or it answered).
+    keyring_problem: str = ""
 
     @property
     def shown_url(self) -> str:
@@ -259,8 +266,31 @@ def _timeout(setting: Setting[object]) -> Setting[float]:
     return Setting(seconds, setting.source, setting.origin)
 
 
-def resolve_settings(flags: Flags, environ: Mapping[str, str] | None = None) -> Settings:
-    """Resolve every setting; raise :class:`UsageError` for a config that cannot be used."""
+def _pip_index(environ: Mapping[str, str]) -> Setting[str | None]:
+    """Last in the precedence: the index pip would use, as a base URL (pip's ends in /simple).
+
+    Public PyPI (pip's default) is not a catalog: then there is nothing to diagnose.
+    """
+    from asdiag.client_config import read_client_config
+
+    index = read_client_config(environ).pip_index
+    if index is None:
+        return Setting(None, Source.UNSET)
+    base = re.sub(r"/\+?simple/*$", "", index.url.strip())
+    return Setting(base, Source.PIP, index.origin.describe())
+
+
+def resolve_settings(
+    flags: Flags,
+    environ: Mapping[str, str] | None = None,
+    *,
+    keyring: KeyringLookup | None = None,
+) -> Settings:
+    """Resolve every setting; raise :class:`UsageError` for a config that cannot be used.
+
+    ``keyring`` is consulted last for the catalog's password (``None``: not at all, as in the
+    demo and in tests that do not ask for it).
+    """
     env = os.environ if environ is None else environ
     profile = flags.profile or env.get("ASDIAG_PROFILE") or None
     explicit_config = flags.config or env.get("ASDIAG_CONFIG")
@@ -271,6 +301,8 @@ def resolve_settings(flags: Flags, environ: Mapping[str, str] | None = None) -> 
     layers = _config_layers(data, path, profile) if data is not None else []
 
     url = _as_str(_pick("catalog_url", flags.catalog_url, "ASDIAG_CATALOG_URL", env, layers))
+    if url.value is None:
+        url = _pip_index(env)
     username = _as_str(_pick("username", flags.username, "ASDIAG_USERNAME", env, layers))
     timeout = _pick("timeout", flags.timeout, "ASDIAG_TIMEOUT", env, layers)
     ca_bundle = _as_str(_pick("ca_bundle", flags.ca_bundle, "ASDIAG_CA_BUNDLE", env, layers))
@@ -282,21 +314,32 @@ def resolve_settings(flags: Flags, environ: Mapping[str, str] | None = None) -> 
         except UrlError:
             parsed = None  # reported by the url check; settings stay resolvable
 
-    password: Setting[Secret | None]
+    if username.value is None and parsed is not None:
+        if parsed.userinfo_username is not None:
+            username = Setting(parsed.userinfo_username, Source.URL, "userinfo")
+        elif parsed.org_id is not None:
+            username = Setting(parsed.org_id, Source.DEFAULT, "organisation id in the URL")
+
+    # DESIGN.md: flags/stdin > environment > URL userinfo > .netrc > keyring.
+    password: Setting[Secret | None] = Setting(None, Source.UNSET)
+    keyring_problem = ""
     if flags.password is not None:
         password = Setting(flags.password, Source.STDIN, "--password-stdin")
     elif env.get("ASDIAG_PASSWORD"):
         password = Setting(Secret(env["ASDIAG_PASSWORD"]), Source.ENVIRONMENT, "ASDIAG_PASSWORD")
     elif parsed is not None and parsed.userinfo_password is not None:
         password = Setting(parsed.userinfo_password, Source.URL, "userinfo")
-    else:
-        password = Setting(None, Source.UNSET)
-
-    if username.value is None and parsed is not None:
-        if parsed.userinfo_username is not None:
-            username = Setting(parsed.userinfo_username, Source.URL, "userinfo")
-        elif parsed.org_id is not None:
-            username = Setting(parsed.org_id, Source.DEFAULT, "organisation id in the URL")
+    elif parsed is not None:
+        entry = netrc_lookup(parsed.host, env)
+        if entry is not None and username.value in (None, entry.login):
+            password = Setting(entry.password, Source.NETRC, entry.path)
+            if username.value is None:
+                username = Setting(entry.login, Source.NETRC, entry.path)
+        elif keyring is not None and username.value:
+            outcome = keyring(parsed.base, username.value)
+            if outcome.password is not None:
+                password = Setting(outcome.password, Source.KEYRING, outcome.backend)
+            keyring_problem = outcome.problem
 
     manager_url = _as_str(
         _pick("manager_url", flags.manager_url, "ASDIAG_MANAGER_URL", env, layers)
@@ -325,4 +368,5 @@ def resolve_settings(flags: Flags, environ: Mapping[str, str] | None = None) -> 
         manager_url=manager_url,
         manager_username=manager_username,
         manager_password=manager_password,
+        keyring_problem=keyring_problem,
     )

@@ -102,6 +102,7 @@ def test_list_checks_human_and_json() -> None:
     rows = json.loads(machine.stdout)["checks"]
     assert [row["check"] for row in rows] == [
         "config",
+        "credentials",
         "url",
         "proxy",
         "dns",
@@ -110,6 +111,7 @@ def test_list_checks_human_and_json() -> None:
         "auth",
         "index",
         "schedule",
+        "client",
     ]
 
 

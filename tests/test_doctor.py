@@ -255,10 +255,14 @@ def test_diagnose_without_a_url_makes_no_request_and_blocks_on_the_config() -> N
     assert report.requests == ()
     assert report.findings[0].id == "config.missing-url"
     blocked = {f.check: f.blocked_by for f in report.findings if f.severity is S.SKIP}
-    assert blocked == dict.fromkeys(
-        ("url", "proxy", "dns", "connect", "http", "auth", "index"), "config.missing-url"
-    )
-    assert report.findings[-1].id == "schedule.ok"
+    assert blocked == {
+        **dict.fromkeys(
+            ("credentials", "url", "proxy", "dns", "connect", "http", "auth", "index"),
+            "config.missing-url",
+        ),
+        "client": "",  # not asked for: no client configuration was read
+    }
+    assert report.findings[-2].id == "schedule.ok"
     assert exit_code(report.findings) == EXIT_FAILED
 
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from asdiag.checks.auth import AUTH_BLOCKING, check_auth
 from asdiag.checks.base import Check, Context, Evidence
+from asdiag.checks.client import check_client
 from asdiag.checks.config import check_config
+from asdiag.checks.credentials import check_credentials
 from asdiag.checks.http_status import HTTP_BLOCKING, check_http
 from asdiag.checks.index import check_index
 from asdiag.checks.network import CONNECT_BLOCKING, check_connect, check_dns, check_proxy
@@ -26,6 +28,15 @@ CHECKS: tuple[Check, ...] = (
         blocking=("config.missing-url",),
         ids=("config.ok", "config.missing-url"),
         run=check_config,
+    ),
+    Check(
+        "credentials",
+        "config",
+        "Where the password comes from; whether the keyring could be asked.",
+        requires=("config",),
+        blocking=(),
+        ids=("credentials.ok", "credentials.keyring-unavailable"),
+        run=check_credentials,
     ),
     Check(
         "url",
@@ -124,6 +135,26 @@ CHECKS: tuple[Check, ...] = (
         blocking=(),
         ids=("schedule.ok", "schedule.maintenance-window"),
         run=check_schedule,
+    ),
+    Check(
+        "client",
+        "client",
+        "What pip and uv will use: indexes, credentials in URLs, cache, .netrc, keyring.",
+        requires=(),
+        blocking=(),
+        ids=(
+            "client.ok",
+            "client.public-index-mixed",
+            "client.credentials-in-config",
+            "client.password-unencoded",
+            "client.direct-catalog",
+            "client.index-mismatch",
+            "client.no-cache-dir",
+            "client.netrc-permissions",
+            "client.keyring-provider",
+            "client.config-unreadable",
+        ),
+        run=check_client,
     ),
 )
 

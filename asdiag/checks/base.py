@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+from asdiag.client_config import ClientConfig
 from asdiag.evidence import DnsResult, FetchResult, ProxyChoice
 from asdiag.findings import Finding
 from asdiag.settings import Settings
@@ -43,6 +44,8 @@ class Context:
     proxy: ProxyChoice | None
     evidence: Evidence
     now: datetime
+    #: What pip and uv would use; ``None`` when the client group was not asked for.
+    client: ClientConfig | None = None
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ GROUP_TITLES = {
     "auth": "Authentication",
     "index": "Index",
     "schedule": "Maintenance window",
+    "client": "pip and uv",
 }
 
 _NOUNS = {
