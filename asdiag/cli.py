@@ -808,7 +808,7 @@ def lab_serve(
         with lab:
             if env_file:
                 try:
-                    Path(env_file).write_text(lab.env_file_text())
+                    _write_private(Path(env_file), lab.env_file_text())
                 except OSError as exc:
                     raise UsageError(f"cannot write {env_file}: {exc.strerror}") from None
             _write(_lab_banner(lab, env_file), redactor)
@@ -821,6 +821,14 @@ def lab_serve(
         return 0
 
     _guarded(redactor, verbose > 0, run)
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write a file only its owner can read: it holds passwords (the lab's, but still)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(descriptor, 0o600)  # an existing file keeps its mode through O_CREAT
+    with os.fdopen(descriptor, "w") as file:
+        file.write(text)
 
 
 def _lab_banner(lab: object, env_file: str | None) -> str:

@@ -194,6 +194,7 @@ def test_lab_serve_writes_an_env_file_that_check_uses_and_stops_on_sigterm(
             if line.startswith("ASDIAG_CATALOG_URL=")
         )
         assert httpx.get(url, trust_env=False).status_code == 401
+        assert env_file.stat().st_mode & 0o777 == 0o600  # it holds passwords
     finally:
         process.send_signal(signal.SIGTERM)
         _, stderr = process.communicate(timeout=10)
