@@ -60,6 +60,7 @@ class Group(StrEnum):
     HTTP = "http"
     AUTH = "auth"
     INDEX = "index"
+    MANAGER = "manager"
     SCHEDULE = "schedule"
     CLIENT = "client"
 
@@ -206,6 +207,7 @@ def _settings(flags: Flags, redactor: Redactor) -> Settings:
     for secret, user in (
         (settings.password.value, settings.username.value),
         (settings.manager_password.value, settings.manager_username.value),
+        (settings.admin_password.value, settings.admin_username.value),
     ):
         if secret is not None:
             redactor.add(secret.reveal(), username=user or "")
@@ -275,6 +277,31 @@ CaBundleOption = Annotated[
         show_default=False,
     ),
 ]
+ManagerUrlOption = Annotated[
+    str | None,
+    typer.Option(
+        "--manager-url",
+        help="The repository manager's PyPI URL as pip uses it (env ASDIAG_MANAGER_URL).",
+        show_default=False,
+    ),
+]
+ManagerUsernameOption = Annotated[
+    str | None,
+    typer.Option(
+        "--manager-username",
+        help="Manager username (env ASDIAG_MANAGER_USERNAME; password: ASDIAG_MANAGER_PASSWORD).",
+        show_default=False,
+    ),
+]
+AdminUsernameOption = Annotated[
+    str | None,
+    typer.Option(
+        "--admin-username",
+        help="A manager administrator, to read its configuration (env ASDIAG_ADMIN_USERNAME; "
+        "password: ASDIAG_ADMIN_PASSWORD).",
+        show_default=False,
+    ),
+]
 FormatOption = Annotated[OutputFormat, typer.Option("--format", help="Output format.")]
 StrictOption = Annotated[bool, typer.Option(help="Treat warnings as failures (exit 1).")]
 VerboseOption = Annotated[
@@ -292,6 +319,9 @@ def check(
     catalog_url: CatalogUrlOption = None,
     username: UsernameOption = None,
     password_stdin: PasswordStdinOption = False,
+    manager_url: ManagerUrlOption = None,
+    manager_username: ManagerUsernameOption = None,
+    admin_username: AdminUsernameOption = None,
     profile: ProfileOption = None,
     config: ConfigOption = None,
     timeout: TimeoutOption = None,
@@ -332,7 +362,18 @@ def check(
         from asdiag.settings import Flags
 
         password = _read_password(redactor) if password_stdin else None
-        flags = Flags(catalog_url, username, password, timeout, ca_bundle, profile, config)
+        flags = Flags(
+            catalog_url,
+            username,
+            password,
+            timeout,
+            ca_bundle,
+            profile,
+            config,
+            manager_url=manager_url,
+            manager_username=manager_username,
+            admin_username=admin_username,
+        )
         settings = _settings(flags, redactor)
         client = _client_config(requirements, redactor) if only in (None, Group.CLIENT) else None
         _configure_logging(verbose, redactor)
@@ -427,22 +468,8 @@ def package(
         int, typer.Option(help="Rows of the matrix: the newest N versions.", min=1)
     ] = 3,
     pre: Annotated[bool, typer.Option("--pre", help="Consider pre-releases.")] = False,
-    manager_url: Annotated[
-        str | None,
-        typer.Option(
-            "--manager-url",
-            help="The repository manager's PyPI URL as pip uses it (env ASDIAG_MANAGER_URL).",
-            show_default=False,
-        ),
-    ] = None,
-    manager_username: Annotated[
-        str | None,
-        typer.Option(
-            help="Manager username (env ASDIAG_MANAGER_USERNAME; password: "
-            "ASDIAG_MANAGER_PASSWORD).",
-            show_default=False,
-        ),
-    ] = None,
+    manager_url: ManagerUrlOption = None,
+    manager_username: ManagerUsernameOption = None,
     catalog_url: CatalogUrlOption = None,
     username: UsernameOption = None,
     password_stdin: PasswordStdinOption = False,

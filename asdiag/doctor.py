@@ -14,15 +14,17 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from asdiag.checks import CHECKS, NETWORK_GROUPS, Check, Context, Evidence
+from asdiag.checks.base import ManagerEvidence
+from asdiag.checks.manager import catalog_projects
 from asdiag.client_config import ClientConfig
-from asdiag.errors import EXIT_FAILED, EXIT_INCOMPLETE, EXIT_OK
+from asdiag.errors import EXIT_FAILED, EXIT_INCOMPLETE, EXIT_OK, UsageError
 from asdiag.evidence import CaBundle, Exchange, ProxyChoice
 from asdiag.findings import Finding, Severity
 from asdiag.http import BasicCredentials, HttpClient, HttpOptions, choose_ca_bundle, choose_proxy
-from asdiag.probes import gather
+from asdiag.probes import gather, gather_manager
 from asdiag.redact import Redactor
 from asdiag.settings import Settings
-from asdiag.urls import CatalogUrl, UrlError, parse_catalog_url
+from asdiag.urls import CatalogUrl, UrlError, manager_index_url, parse_catalog_url
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,35 @@ def _credentials(settings: Settings) -> BasicCredentials | None:
     return BasicCredentials(settings.username.value or "", settings.password.value)
 
 
+def _probe_manager(
+    settings: Settings, evidence: Evidence, redactor: Redactor, environ: Mapping[str, str]
+) -> tuple[ManagerEvidence, tuple[Exchange, ...]]:
+    """The probes through the manager, with its own client (its proxy may differ).
+
+    :raises UsageError: for a manager URL that is not an http(s) URL.
+    """
+    assert settings.manager_url.value is not None
+    try:
+        url = manager_index_url(settings.manager_url.value)
+    except UrlError as exc:
+        raise UsageError(f"manager URL {exc}") from None
+    password = settings.manager_password.value
+    credentials = (
+        BasicCredentials(settings.manager_username.value or "", password) if password else None
+    )
+    admin_password = settings.admin_password.value
+    admin = (
+        BasicCredentials(settings.admin_username.value or "", admin_password)
+        if admin_password is not None and settings.admin_username.value
+        else None
+    )
+    ca_bundle = choose_ca_bundle(settings.ca_bundle.value, settings.ca_bundle.describe(), environ)
+    options = HttpOptions(settings.timeout.value, ca_bundle, choose_proxy(url, environ))
+    with HttpClient(options, redactor) as http:
+        seen = gather_manager(url, credentials, catalog_projects(evidence), http, admin)
+        return seen, http.exchanges
+
+
 def diagnose(
     settings: Settings,
     *,
@@ -176,6 +207,10 @@ def diagnose(
                     probe_crash = redactor.text(traceback.format_exc())
                 requests = http.exchanges
 
+    if settings.manager_url.value and (only is None or only == "manager"):
+        manager, manager_requests = _probe_manager(settings, evidence, redactor, environ)
+        evidence = replace(evidence, manager=manager)
+        requests += manager_requests
     ctx = Context(settings, url, url_error, proxy, evidence, now or started_at, client)
     findings = evaluate(ctx, probe_crash=probe_crash)
     groups = (only,) if only else tuple(dict.fromkeys(c.group for c in CHECKS))

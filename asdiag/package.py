@@ -17,7 +17,6 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from urllib.parse import urlsplit, urlunsplit
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
@@ -35,7 +34,7 @@ from asdiag.evidence import Exchange, FetchResult
 from asdiag.findings import Finding, Severity
 from asdiag.http import BasicCredentials, HttpClient, HttpOptions, choose_ca_bundle, choose_proxy
 from asdiag.platforms import PRESETS, Target, classify, pip_platform_flags, pip_would_miss
-from asdiag.redact import Redactor, redact_url
+from asdiag.redact import Redactor
 from asdiag.registry import kind
 from asdiag.settings import Settings
 from asdiag.simple_api import (
@@ -46,7 +45,7 @@ from asdiag.simple_api import (
     parse_index_root,
     parse_project_page,
 )
-from asdiag.urls import UrlError, parse_catalog_url
+from asdiag.urls import UrlError, manager_index_url, parse_catalog_url
 
 #: Requests in flight at once: enough to overlap latency, far below any rate limit.
 MAX_WORKERS = 4
@@ -786,22 +785,15 @@ def indexes_for(settings: Settings, via: str) -> tuple[Index, ...]:
         )
         catalog = Index("catalog", url.simple_url.rstrip("/") + "/", credentials)
     if settings.manager_url.value:
-        parts = urlsplit(settings.manager_url.value)
         try:
-            parts.port  # noqa: B018 (a property that validates the port)
-        except ValueError:
-            parts = parts._replace(netloc="")  # reported just below
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise UsageError(
-                f"manager URL {redact_url(settings.manager_url.value)!r} is not an http(s) URL"
-            )
-        netloc = parts.netloc.rpartition("@")[2].lower()  # no userinfo; IPv6 brackets kept
-        path = parts.path.rstrip("/") + "/"
+            manager_url = manager_index_url(settings.manager_url.value)
+        except UrlError as exc:
+            raise UsageError(f"manager URL {exc}") from None
         password = settings.manager_password.value
         credentials = (
             BasicCredentials(settings.manager_username.value or "", password) if password else None
         )
-        manager = Index("manager", urlunsplit((parts.scheme, netloc, path, "", "")), credentials)
+        manager = Index("manager", manager_url, credentials)
     wanted = {
         "auto": (manager, catalog),
         "catalog": (catalog,),

@@ -8,9 +8,12 @@ case; a 429 or a 5xx stops the probing, so asdiag never adds load to a strugglin
 
 from __future__ import annotations
 
-from asdiag.checks.base import Evidence
-from asdiag.evidence import ProxyChoice
+from asdiag.checks.base import Evidence, ManagerEvidence
+from asdiag.evidence import FetchResult, ProxyChoice
 from asdiag.http import BasicCredentials, HttpClient, HttpOptions, resolve_host
+from asdiag.managers import WELL_KNOWN_PUBLIC, detect
+from asdiag.managers.config import read_config
+from asdiag.simple_api import NotAnIndex, ProjectPage, parse_index_root, parse_project_page
 from asdiag.urls import CatalogUrl
 
 _NO_RETRY = frozenset({429}) | frozenset(range(500, 600))
@@ -42,3 +45,83 @@ def gather(
         return evidence
     authenticated = client.get(url.simple_url, probe="authenticated", credentials=credentials)
     return Evidence(dns=dns, anonymous=anonymous, authenticated=authenticated, ca_bundle=ca_bundle)
+
+
+# --- through the repository manager ---------------------------------------------------------------
+
+#: How many of the catalog's projects are asked for through the manager: enough to see some
+#: cached and some not, few enough to stay far from any rate limit.
+MANAGER_SAMPLE = 4
+
+
+def gather_manager(
+    url: str,
+    credentials: BasicCredentials | None,
+    catalog_projects: tuple[str, ...] | None,
+    client: HttpClient,
+    admin: BasicCredentials | None,
+) -> ManagerEvidence:
+    """Ask the manager for its index, a few of the catalog's projects, one of their files and,
+    with admin credentials, its configuration; never raises for what the network does."""
+    from packaging.utils import canonicalize_name
+
+    root = client.get(url, probe="manager root", credentials=credentials)
+    headers = dict(root.response.headers) if root.response is not None else {}
+    info = detect(url, headers)
+    if root.status != 200:
+        return ManagerEvidence(url, root, info)
+    listed = _projects(root)
+    pages = tuple(
+        (name, client.get(f"{url}{name}/", probe=f"manager page {name}", credentials=credentials))
+        for name in dict.fromkeys(canonicalize_name(n) for n in (catalog_projects or ()))
+        if name
+    )[:MANAGER_SAMPLE]
+    public_probe = None
+    if listed is None and catalog_projects is not None:
+        held = {canonicalize_name(n) for n in catalog_projects}
+        sentinel = next((n for n in WELL_KNOWN_PUBLIC if n not in held), None)
+        if sentinel is not None:
+            public_probe = (
+                sentinel,
+                client.get(
+                    f"{url}{sentinel}/", probe="manager public probe", credentials=credentials
+                ),
+            )
+    file_probe = _file_probe(pages, client, credentials)
+    config = (
+        read_config(info, client, admin, credentials.username if credentials else None)
+        if admin is not None
+        else None
+    )
+    return ManagerEvidence(url, root, info, pages, public_probe, file_probe, config)
+
+
+def _projects(fetched: FetchResult) -> tuple[str, ...] | None:
+    response = fetched.response
+    if response is None:
+        return None
+    parsed = parse_index_root(response.body, response.content_type)
+    return None if isinstance(parsed, NotAnIndex) else parsed.projects
+
+
+def _file_probe(
+    pages: tuple[tuple[str, FetchResult], ...],
+    client: HttpClient,
+    credentials: BasicCredentials | None,
+) -> tuple[str, FetchResult] | None:
+    """GET the first byte of the first file of the first page the manager served."""
+    for _, fetched in pages:
+        response = fetched.response
+        if response is None or response.status != 200 or not fetched.exchanges:
+            continue
+        page = parse_project_page(response.body, response.content_type, fetched.exchanges[-1].url)
+        if isinstance(page, ProjectPage) and page.files:
+            dist = page.files[0]
+            probe = client.get(
+                dist.url,
+                probe=f"manager file {dist.filename}",
+                credentials=credentials,
+                byte_range=True,
+            )
+            return (dist.filename, probe)
+    return None

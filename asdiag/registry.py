@@ -448,6 +448,104 @@ KINDS: tuple[FindingKind, ...] = (
         "managers keep serving what they have cached.",
         "Run asdiag again after 03:15 UTC before changing any configuration.",
     ),
+    # --- manager (through the repository manager) ----------------------------------------------
+    FindingKind(
+        "manager.detected",
+        S.INFO,
+        "Repository manager identified",
+        "asdiag names the product at the manager URL (Artifactory or Nexus, version and "
+        "edition) from its response headers and URL shape, and the repository the URL names.",
+        "Nothing to change.",
+    ),
+    FindingKind(
+        "manager.refused",
+        S.FAIL,
+        "The manager refused the request",
+        "The manager's index answered 401 or 403: the manager credentials are missing or wrong, "
+        "or the user may not read this repository.",
+        "Check the manager username and password (ASDIAG_MANAGER_USERNAME, "
+        "ASDIAG_MANAGER_PASSWORD) and the user's Read permission on the repository.",
+    ),
+    FindingKind(
+        "manager.unavailable",
+        S.FAIL,
+        "The manager did not answer usefully",
+        "The manager's index could not be fetched: a network failure, a rate limit or a server "
+        "error.",
+        "Check the manager URL and that the manager is running; retry after any Retry-After.",
+    ),
+    FindingKind(
+        "manager.not-simple",
+        S.FAIL,
+        "The manager URL is not a simple index",
+        "The manager URL answered 200, but not with a simple index: a UI page, a login page or "
+        "another API.",
+        "Use the repository's PyPI URL: https://HOST/artifactory/api/pypi/<key>/simple/ or "
+        "https://HOST/repository/<name>/simple/.",
+    ),
+    FindingKind(
+        "manager.public-pypi-mixed",
+        S.FAIL,
+        "Public PyPI is mixed in with the catalog",
+        "The repository developers use serves projects from public PyPI beside the curated "
+        "catalog (a virtual or group repository with both remotes). Public packages bypass "
+        "curation, and a public package with an internal name is the dependency-confusion "
+        "attack. The vendor's rule: never the catalog and pypi.org in the same virtual or group "
+        "repository. Your own hosted packages beside the catalog are allowed.",
+        "Remove the public PyPI remote from this virtual/group repository; if public packages "
+        "are allowed at all, serve them from a separate repository.",
+    ),
+    FindingKind(
+        "manager.upstream-auth-failed",
+        S.FAIL,
+        "The manager cannot fetch from the catalog",
+        "The catalog answers directly with the organisation's credentials, but no catalog "
+        "project comes through the manager: the credentials stored in the remote/proxy "
+        "repository are wrong or missing (through a manager, two 401s in a row in its logs), "
+        "or its URL is wrong.",
+        "In the remote (Artifactory) or proxy (Nexus) repository, set the username to the "
+        "organisation id and the password as issued, and the URL to the catalog's base URL "
+        "without /simple; then clear its negative cache.",
+    ),
+    FindingKind(
+        "manager.deploy-cache-missing",
+        S.FAIL,
+        "The users lack Deploy/Cache on the catalog's remote",
+        "In Artifactory, Read only serves what the remote has already cached; fetching anything "
+        "new from the catalog also needs Deploy/Cache. Cached packages download, new ones get "
+        "404 or 403.",
+        "Add Deploy/Cache (write) for these users on the catalog's remote repository in the "
+        "permission target, beside Read.",
+    ),
+    FindingKind(
+        "manager.caching-disabled",
+        S.FAIL,
+        "The manager does not cache the catalog",
+        "The catalog's remote stores nothing locally, so every install goes to the catalog and "
+        "counts against its 2000 requests per 5 minutes: the first cause of 429s in the "
+        "vendor's FAQ.",
+        "Turn on 'Store Artifacts Locally' (storeArtifactsLocally) on the catalog's remote "
+        "repository.",
+    ),
+    FindingKind(
+        "manager.files-unreachable",
+        S.FAIL,
+        "The manager lists files it cannot serve",
+        "A project page comes through the manager, but a file it links fails. In Nexus this is "
+        "the /packages/ hash lookup failing to map the file back to the catalog (nexus.log: "
+        "'Failed to resolve package'); in Artifactory, an upstream link shape it cannot map.",
+        "Check the manager's log for the file name; in Nexus, check the proxy's remote URL (the "
+        "catalog's base URL with a trailing slash, no /simple) and invalidate its cache.",
+    ),
+    FindingKind(
+        "manager.admin-api-forbidden",
+        S.INFO,
+        "The manager's configuration could not be read",
+        "Admin credentials were given, but the configuration API refused them or gave only the "
+        "partial view non-administrators get. The checks through the manager still ran.",
+        "Give an administrator's credentials (ASDIAG_ADMIN_USERNAME, ASDIAG_ADMIN_PASSWORD) to "
+        "check the configuration too.",
+    ),
     # --- client (what pip and uv will use) -----------------------------------------------------
     FindingKind(
         "client.ok",

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Generic, TypeVar
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from asdiag.credentials import KeyringLookup, netrc_lookup
 from asdiag.errors import UsageError
@@ -45,6 +45,7 @@ CONFIG_KEYS = (
     "ca_bundle",
     "manager_url",
     "manager_username",
+    "admin_username",
 )
 
 
@@ -94,6 +95,7 @@ class Flags:
     config: str | None = None
     manager_url: str | None = field(default=None, repr=False)  # may hold credentials
     manager_username: str | None = None
+    admin_username: str | None = None
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,11 @@ class Settings:
         default_factory=lambda: Setting(None, Source.UNSET)
     )
     manager_password: Setting[Secret | None] = field(
+        default_factory=lambda: Setting(None, Source.UNSET)
+    )
+    #: An administrator of the manager, for reading its configuration (``asdiag manager``).
+    admin_username: Setting[str | None] = field(default_factory=lambda: Setting(None, Source.UNSET))
+    admin_password: Setting[Secret | None] = field(
         default_factory=lambda: Setting(None, Source.UNSET)
     )
     #: Why the keyring could not be asked for the password (empty: not needed, or it answered).
@@ -155,6 +162,12 @@ class Settings:
                 redact_url(self.manager_url.value) if self.manager_url.value else None,
             ),
             "manager_username": entry(self.manager_username, self.manager_username.value),
+            "admin_username": entry(self.admin_username, self.admin_username.value),
+            "admin_password": {
+                "set": self.admin_password.value is not None,
+                "source": str(self.admin_password.source),
+                "origin": self.admin_password.origin,
+            },
             "manager_password": {
                 "set": self.manager_password.value is not None,
                 "source": str(self.manager_password.source),
@@ -357,6 +370,33 @@ def resolve_settings(
         manager_password = Setting(Secret(unquote(manager_parts.password)), Source.URL, "userinfo")
     if manager_username.value is None and manager_parts is not None and manager_parts.username:
         manager_username = Setting(unquote(manager_parts.username), Source.URL, "userinfo")
+    if (
+        manager_password.value is None
+        and keyring is not None
+        and isinstance(manager_url.value, str)
+        and manager_username.value
+    ):
+        assert manager_parts is not None
+        service = urlunsplit(
+            (
+                manager_parts.scheme,
+                manager_parts.netloc.rpartition("@")[2],
+                manager_parts.path,
+                "",
+                "",
+            )
+        ).rstrip("/")  # the manager's URL without credentials: its own keyring entry
+        outcome = keyring(service, manager_username.value)
+        if outcome.password is not None:
+            manager_password = Setting(outcome.password, Source.KEYRING, outcome.backend)
+    admin_username = _as_str(
+        _pick("admin_username", flags.admin_username, "ASDIAG_ADMIN_USERNAME", env, layers)
+    )
+    admin_password: Setting[Secret | None] = Setting(None, Source.UNSET)
+    if env.get("ASDIAG_ADMIN_PASSWORD"):
+        admin_password = Setting(
+            Secret(env["ASDIAG_ADMIN_PASSWORD"]), Source.ENVIRONMENT, "ASDIAG_ADMIN_PASSWORD"
+        )
     return Settings(
         catalog_url=url,
         username=username,
@@ -368,5 +408,7 @@ def resolve_settings(
         manager_url=manager_url,
         manager_username=manager_username,
         manager_password=manager_password,
+        admin_username=admin_username,
+        admin_password=admin_password,
         keyring_problem=keyring_problem,
     )

@@ -149,3 +149,19 @@ def parse_catalog_url(url: str) -> CatalogUrl:
         userinfo_username=username,
         userinfo_password=password,
     )
+
+
+def manager_index_url(text: str) -> str:
+    """A manager's PyPI URL as asdiag asks it: no userinfo, query or fragment, ending in ``/``.
+
+    :raises UrlError: for anything that is not an http(s) URL with a host (and a valid port).
+    """
+    parts = urlsplit(text.strip())
+    try:
+        parts.port  # noqa: B018 (the property validates the port)
+    except ValueError:
+        raise UrlError(text, "its port is not a number from 0 to 65535") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UrlError(text, "it is not an http(s) URL with a host")
+    netloc = parts.netloc.rpartition("@")[2].lower()  # no userinfo; IPv6 brackets kept
+    return urlunsplit((parts.scheme, netloc, parts.path.rstrip("/") + "/", "", ""))

@@ -75,7 +75,7 @@ def main() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "ASDIAG_", "UV_"))}
     env["PIP_CONFIG_FILE"] = os.devnull
     results = {
-        "asdiag demo (7 scenarios)": median(timed([str(BIN / "asdiag"), "demo"], env), runs),
+        "asdiag demo (9 scenarios)": median(timed([str(BIN / "asdiag"), "demo"], env), runs),
         "asdiag lab serve, launch to banner": median(lambda: serve_until_banner(env), runs),
         "Lab() to first answer, in-process": median(lab_in_process, runs),
     }

@@ -110,6 +110,7 @@ def test_list_checks_human_and_json() -> None:
         "http",
         "auth",
         "index",
+        "manager",
         "schedule",
         "client",
     ]

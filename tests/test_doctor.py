@@ -257,7 +257,7 @@ def test_diagnose_without_a_url_makes_no_request_and_blocks_on_the_config() -> N
     blocked = {f.check: f.blocked_by for f in report.findings if f.severity is S.SKIP}
     assert blocked == {
         **dict.fromkeys(
-            ("credentials", "url", "proxy", "dns", "connect", "http", "auth", "index"),
+            ("credentials", "url", "proxy", "dns", "connect", "http", "auth", "index", "manager"),
             "config.missing-url",
         ),
         "client": "",  # not asked for: no client configuration was read

@@ -13,6 +13,7 @@ from asdiag.checks.config import check_config
 from asdiag.checks.credentials import check_credentials
 from asdiag.checks.http_status import HTTP_BLOCKING, check_http
 from asdiag.checks.index import check_index
+from asdiag.checks.manager import check_manager
 from asdiag.checks.network import CONNECT_BLOCKING, check_connect, check_dns, check_proxy
 from asdiag.checks.schedule import check_schedule
 from asdiag.checks.url import check_url
@@ -128,6 +129,27 @@ CHECKS: tuple[Check, ...] = (
         run=check_index,
     ),
     Check(
+        "manager",
+        "manager",
+        "Through the repository manager: what it is, whether it serves the catalog's projects "
+        "and files, public PyPI mixed in, Deploy/Cache, caching (--manager-url).",
+        requires=("config",),
+        blocking=("manager.refused", "manager.unavailable", "manager.not-simple"),
+        ids=(
+            "manager.detected",
+            "manager.refused",
+            "manager.unavailable",
+            "manager.not-simple",
+            "manager.public-pypi-mixed",
+            "manager.upstream-auth-failed",
+            "manager.deploy-cache-missing",
+            "manager.caching-disabled",
+            "manager.files-unreachable",
+            "manager.admin-api-forbidden",
+        ),
+        run=check_manager,
+    ),
+    Check(
         "schedule",
         "schedule",
         "Whether the run falls in the catalog's weekly maintenance window.",
@@ -160,4 +182,4 @@ CHECKS: tuple[Check, ...] = (
 
 GROUPS: tuple[str, ...] = tuple(dict.fromkeys(check.group for check in CHECKS))
 #: Groups whose checks need the network probes.
-NETWORK_GROUPS = frozenset({"network", "http", "auth", "index"})
+NETWORK_GROUPS = frozenset({"network", "http", "auth", "index", "manager"})

@@ -15,8 +15,29 @@ from datetime import datetime
 from asdiag.client_config import ClientConfig
 from asdiag.evidence import DnsResult, FetchResult, ProxyChoice
 from asdiag.findings import Finding
+from asdiag.managers import ManagerInfo
+from asdiag.managers.config import ConfigRead
 from asdiag.settings import Settings
 from asdiag.urls import CatalogUrl, UrlError
+
+
+@dataclass(frozen=True)
+class ManagerEvidence:
+    """What the probes saw through the repository manager (``--manager-url``)."""
+
+    #: The manager's PyPI URL as asdiag asked it: no credentials, ending in ``/``.
+    url: str
+    root: FetchResult
+    info: ManagerInfo
+    #: Catalog projects asked for through the manager: ``(normalised name, answer)``.
+    pages: tuple[tuple[str, FetchResult], ...] = ()
+    #: A well-known public project the catalog does not hold, asked for through the manager
+    #: when its project list could not be read.
+    public_probe: tuple[str, FetchResult] | None = None
+    #: One file a page served through the manager lists: ``(file name, one-byte GET)``.
+    file_probe: tuple[str, FetchResult] | None = None
+    #: The configuration read with admin credentials; ``None`` when none were given.
+    config: ConfigRead | None = None
 
 
 @dataclass(frozen=True)
@@ -28,6 +49,7 @@ class Evidence:
     authenticated: FetchResult | None = None
     #: The CA bundle used, as ``(path, source)``, when a request was made over https.
     ca_bundle: tuple[str, str] | None = None
+    manager: ManagerEvidence | None = None
 
     @property
     def fetches(self) -> tuple[FetchResult, ...]:

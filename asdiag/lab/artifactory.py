@@ -217,7 +217,7 @@ class Artifactory:
         if rest[0] == "simple":
             name = rest[1] if len(rest) > 1 else ""
             if not name:
-                outcome = merge([self.remotes[m].root() for m in members])
+                outcome = merge([self.remotes[m].root() for m in members], root=True)
                 return self._reply(outcome, lambda: root_html(outcome.names))
             outcome = merge([self.remotes[m].page(name, may_fetch=may_fetch) for m in members])
             # Artifactory serves no .metadata files (PEP 658 support unconfirmed), so it must not

@@ -119,10 +119,13 @@ class ProxyRepo:
                 self.file(link)
 
 
-def merge(outcomes: list[Outcome]) -> Outcome:
+def merge(outcomes: list[Outcome], *, root: bool = False) -> Outcome:
     """A virtual/group repository's page: members in order, first file name wins, failures
-    skipped (Nexus and Artifactory both do this; a broken member only shrinks the list)."""
+    skipped (Nexus and Artifactory both do this; a broken member only shrinks the list). The
+    root index is still answered, empty, when no member could list its projects."""
     answered = [o for o in outcomes if o.status == 200]
+    if not answered and root:
+        return Outcome(200)
     if not answered:
         return Outcome(outcomes[0].status if outcomes else 404)
     links: dict[str, Link] = {}

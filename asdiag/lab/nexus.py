@@ -77,7 +77,8 @@ class Nexus:
         if parts[:4] == ["service", "rest", "v1", "repositories"]:
             return self._repositories(user, parts[4:])
         if parts[0] == "repository" and len(parts) >= 3 and parts[1] in self._names():
-            return self._pypi(parts[1], parts[2:])
+            # Keep the trailing slash as an empty last segment: the root needs it.
+            return self._pypi(parts[1], path.split("/")[3:])
         return text(404, "Not Found")
 
     def _names(self) -> tuple[str, ...]:
@@ -143,7 +144,7 @@ class Nexus:
     def _pypi(self, repo: str, rest: list[str]) -> Reply:
         members = self._members(repo)
         if rest == ["simple", ""]:
-            outcome = merge([self.proxies[m].root() for m in members])
+            outcome = merge([self.proxies[m].root() for m in members], root=True)
             return _page(outcome, lambda: root_html(outcome.names))
         if rest[0] == "simple" and len(rest) in (2, 3) and rest[1]:
             project = rest[1]

@@ -196,10 +196,14 @@ class Lab:
             )
             target["ASDIAG_MANAGER_USERNAME"] = artifactory.DEVELOPER.name
             target["ASDIAG_MANAGER_PASSWORD"] = artifactory.DEVELOPER.password
+            target["ASDIAG_ADMIN_USERNAME"] = artifactory.ADMIN.name
+            target["ASDIAG_ADMIN_PASSWORD"] = artifactory.ADMIN.password
         elif scenario.manager == "nexus":
             target["ASDIAG_MANAGER_URL"] = f"{self.base_url}/repository/{nexus.GROUP}/simple/"
             target["ASDIAG_MANAGER_USERNAME"] = nexus.DEVELOPER.name
             target["ASDIAG_MANAGER_PASSWORD"] = nexus.DEVELOPER.password
+            target["ASDIAG_ADMIN_USERNAME"] = nexus.ADMIN.name
+            target["ASDIAG_ADMIN_PASSWORD"] = nexus.ADMIN.password
         return target
 
     def parts(self) -> tuple[Part, ...]:

@@ -13,6 +13,7 @@ GROUP_TITLES = {
     "http": "HTTP",
     "auth": "Authentication",
     "index": "Index",
+    "manager": "Repository manager",
     "schedule": "Maintenance window",
     "client": "pip and uv",
 }

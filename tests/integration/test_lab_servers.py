@@ -1201,3 +1201,11 @@ def test_twenty_parallel_requests_are_all_answered(lab: Lab) -> None:
         for http in clients:
             http.close()
     assert statuses == [200] * 20
+
+
+def test_nexus_group_root_lists_the_catalog_projects(lab: Lab, client: httpx.Client) -> None:
+    url = f"{lab.base_url}/repository/pypi-group/simple/"
+    response = client.get(url, auth=NX_DEV)
+    assert response.status_code == 200
+    assert 'href="requests/"' in response.text
+    assert client.get(url.rstrip("/"), auth=NX_DEV).status_code == 404  # the slash is required

@@ -230,7 +230,10 @@ def test_an_sdist_only_package_is_reported(
 
 
 def test_several_packages_in_one_call(lab: Lab, monkeypatch: pytest.MonkeyPatch) -> None:
-    run = in_lab(lab, monkeypatch, "healthy", "requests", "numpy", "docopt", "--platform", "linux")
+    run = in_lab(
+        lab, monkeypatch, "healthy", "requests", "numpy", "docopt", "--platform", "linux",
+        "--via", "catalog",
+    )  # fmt: skip
     packages = run.document["packages"]
     assert isinstance(packages, list)
     assert [p["project"] for p in packages] == ["requests", "numpy", "docopt"]
@@ -264,7 +267,7 @@ def test_the_vendor_request_is_filled_in(lab: Lab, monkeypatch: pytest.MonkeyPat
 def test_bad_input_is_a_usage_error(
     lab: Lab, monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...], message: str
 ) -> None:
-    lab.load(BY_NAME["healthy"])
+    lab.load(BY_NAME["no-macos"])  # a scenario without a manager
     for key, value in lab.target().items():
         monkeypatch.setenv(key, value)
     run = run_asdiag("package", *args)

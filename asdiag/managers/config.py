@@ -1,0 +1,229 @@
+"""A repository manager's configuration, as its REST API gives it to an administrator.
+
+Artifactory (``GET /api/repositories/{key}``, ``/api/v2/security/permissions``) and Nexus
+(``GET /service/rest/v1/repositories/pypi/{group|proxy}/{name}``) describe the same things in
+different words; this module reads both into one model, purely (``read_config`` is the only
+function that makes requests). Field names and units follow ``shared/reference/
+repository-managers.md`` sections 1.5, 1.7 and 2.3; fields that vary between versions
+(``pyPIRegistryUrl``/``pypiRegistryUrl``) are read in both spellings.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from asdiag.evidence import Exchange, FetchResult
+from asdiag.managers import ManagerInfo
+
+if TYPE_CHECKING:  # httpx stays out of the import of the checks (asdiag explain, --list-checks)
+    from asdiag.http import BasicCredentials, HttpClient
+
+JSON = "application/json"
+#: What Artifactory shows a non-admin of a repository (reference 1.5, third-party measurement).
+_PARTIAL_FIELDS = frozenset({"key", "packageType", "description", "rclass", "url", "repositories"})
+
+
+@dataclass(frozen=True)
+class Upstream:
+    """A remote (Artifactory) or proxy (Nexus) repository: where it fetches from, and how."""
+
+    name: str
+    url: str
+    registry_url: str | None = None  # Artifactory's pyPIRegistryUrl
+    has_credentials: bool = False
+    store_locally: bool | None = None
+    available: bool | None = None  # not offline / blacked out / blocked, and online
+    metadata_cache_seconds: int | None = None
+    missed_cache_seconds: int | None = None
+    xray: bool | None = None
+
+
+@dataclass(frozen=True)
+class ManagerConfig:
+    """The repository the manager URL names, its members and their upstreams."""
+
+    repository: str
+    kind: str  # "remote", "virtual", "local" (Artifactory); "proxy", "group", "hosted" (Nexus)
+    members: tuple[str, ...] = ()
+    upstreams: tuple[Upstream, ...] = ()
+    #: Artifactory: the actions the manager's user holds on each repository (``read``, ``write``).
+    user_actions: Mapping[str, tuple[str, ...]] | None = None
+    #: The user ``user_actions`` describes (the manager username asdiag was given).
+    user: str = ""
+
+
+@dataclass(frozen=True)
+class ConfigRead:
+    """The configuration, or why it could not be read; and the requests made."""
+
+    config: ManagerConfig | None
+    problem: str = ""
+    exchanges: tuple[Exchange, ...] = ()
+
+
+def _json(fetched: FetchResult) -> object | None:
+    response = fetched.response
+    if response is None or response.status != 200:
+        return None
+    try:
+        value: object = json.loads(response.body)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return None
+    return value
+
+
+def _int(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _bool(value: object) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+def artifactory_upstream(data: Mapping[str, object]) -> Upstream:
+    registry = data.get("pyPIRegistryUrl", data.get("pypiRegistryUrl"))
+    offline, blacked = data.get("offline"), data.get("blackedOut")
+    return Upstream(
+        name=str(data.get("key", "")),
+        url=str(data.get("url", "")),
+        registry_url=str(registry) if isinstance(registry, str) and registry else None,
+        has_credentials=bool(data.get("username")),
+        store_locally=_bool(data.get("storeArtifactsLocally")),
+        available=None if offline is None and blacked is None else not (offline or blacked),
+        metadata_cache_seconds=_int(data.get("retrievalCachePeriodSecs")),
+        missed_cache_seconds=_int(data.get("missedRetrievalCachePeriodSecs")),
+        xray=_bool(data.get("xrayIndex")),
+    )
+
+
+def nexus_upstream(data: Mapping[str, object]) -> Upstream:
+    proxy = data.get("proxy") if isinstance(data.get("proxy"), dict) else {}
+    client = data.get("httpClient") if isinstance(data.get("httpClient"), dict) else {}
+    negative = data.get("negativeCache") if isinstance(data.get("negativeCache"), dict) else {}
+    assert isinstance(proxy, dict) and isinstance(client, dict) and isinstance(negative, dict)
+    auth = client.get("authentication")
+    metadata = _int(proxy.get("metadataMaxAge"))
+    negative_ttl = _int(negative.get("timeToLive")) if negative.get("enabled") else 0
+    blocked = bool(client.get("blocked"))
+    online = data.get("online")
+    return Upstream(
+        name=str(data.get("name", "")),
+        url=str(proxy.get("remoteUrl", "")),
+        has_credentials=isinstance(auth, dict) and bool(auth.get("username")),
+        store_locally=True,  # Nexus proxies always cache
+        available=(online is not False) and not blocked,
+        metadata_cache_seconds=metadata * 60 if metadata is not None else None,
+        missed_cache_seconds=negative_ttl * 60 if negative_ttl is not None else None,
+    )
+
+
+def read_config(
+    info: ManagerInfo,
+    client: HttpClient,
+    admin: BasicCredentials,
+    manager_user: str | None,
+) -> ConfigRead:
+    """Read the configuration of the repository ``info`` names, as ``admin``."""
+    before = len(client.exchanges)
+    if info.product == "artifactory":
+        outcome = _read_artifactory(info, client, admin, manager_user)
+    elif info.product == "nexus":
+        outcome = _read_nexus(info, client, admin)
+    else:
+        outcome = ConfigRead(None, "the manager is neither Artifactory nor Nexus")
+    exchanges = client.exchanges[before:]
+    return ConfigRead(outcome.config, outcome.problem, exchanges)
+
+
+def _refusal(fetched: FetchResult, what: str) -> str:
+    status = fetched.status
+    if status in (401, 403, 404):
+        return f"the admin API answered {status} for {what}: the user is not an administrator"
+    if fetched.failure is not None:
+        return f"the admin API could not be reached ({fetched.failure.kind})"
+    return f"the admin API answered {status} for {what}"
+
+
+def _read_artifactory(
+    info: ManagerInfo, client: HttpClient, admin: BasicCredentials, manager_user: str | None
+) -> ConfigRead:
+    def get(path: str, probe: str) -> FetchResult:
+        return client.get(f"{info.api_root}{path}", probe=probe, credentials=admin, accept=JSON)
+
+    top = get(f"/api/repositories/{info.repository}", "admin: repository")
+    data = _json(top)
+    if not isinstance(data, dict):
+        return ConfigRead(None, _refusal(top, f"repository {info.repository}"))
+    kind = str(data.get("rclass", data.get("type", ""))).lower()
+    if not set(data) - _PARTIAL_FIELDS:
+        return ConfigRead(
+            None, "the API gave only the partial configuration it gives non-administrators"
+        )
+    members = tuple(str(m) for m in data.get("repositories", []) or []) if kind == "virtual" else ()
+    upstreams = []
+    for name in members or (info.repository,):
+        member = (
+            data
+            if name == info.repository
+            else _json(get(f"/api/repositories/{name}", f"admin: {name}"))
+        )
+        if isinstance(member, dict) and str(member.get("rclass", "")).lower() == "remote":
+            upstreams.append(artifactory_upstream(member))
+    return ConfigRead(
+        ManagerConfig(
+            info.repository,
+            kind,
+            members,
+            tuple(upstreams),
+            _artifactory_actions(get, manager_user) if manager_user else None,
+            manager_user or "",
+        )
+    )
+
+
+def _artifactory_actions(get: object, user: str) -> Mapping[str, tuple[str, ...]] | None:
+    """Per repository, the actions permission targets give ``user`` (V2 permissions API)."""
+    assert callable(get)
+    listing = _json(get("/api/v2/security/permissions", "admin: permissions"))
+    if not isinstance(listing, list):
+        return None
+    actions: dict[str, set[str]] = {}
+    for item in listing:
+        name = item.get("name") if isinstance(item, dict) else None
+        target = _json(get(f"/api/v2/security/permissions/{name}", f"admin: permission {name}"))
+        repo = target.get("repo") if isinstance(target, dict) else None
+        if not isinstance(repo, dict):
+            continue
+        granted = ((repo.get("actions") or {}).get("users") or {}).get(user) or []
+        for key in repo.get("repositories") or []:
+            actions.setdefault(str(key), set()).update(str(a).lower() for a in granted)
+    return {key: tuple(sorted(value)) for key, value in actions.items()}
+
+
+def _read_nexus(info: ManagerInfo, client: HttpClient, admin: BasicCredentials) -> ConfigRead:
+    def get(kind: str, name: str) -> FetchResult:
+        url = f"{info.api_root}/service/rest/v1/repositories/pypi/{kind}/{name}"
+        return client.get(url, probe=f"admin: {kind} {name}", credentials=admin, accept=JSON)
+
+    first = get("group", info.repository)
+    data = _json(first)
+    if isinstance(data, dict):
+        group = data.get("group") if isinstance(data.get("group"), dict) else {}
+        assert isinstance(group, dict)
+        members = tuple(str(m) for m in group.get("memberNames", []) or [])
+        upstreams = []
+        for name in members:
+            member = _json(get("proxy", name))
+            if isinstance(member, dict):
+                upstreams.append(nexus_upstream(member))
+        return ConfigRead(ManagerConfig(info.repository, "group", members, tuple(upstreams)))
+    proxy_fetch = get("proxy", info.repository)
+    proxy = _json(proxy_fetch)
+    if isinstance(proxy, dict):
+        return ConfigRead(ManagerConfig(info.repository, "proxy", (), (nexus_upstream(proxy),)))
+    if first.status in (401, 403) or proxy_fetch.status in (401, 403):
+        return ConfigRead(None, _refusal(first, f"repository {info.repository}"))
+    return ConfigRead(None, _refusal(proxy_fetch, f"repository {info.repository}"))

@@ -1,0 +1,200 @@
+"""``asdiag check --manager-url``: the repository manager in front of the catalog, over real HTTP.
+
+The lab's Artifactory and Nexus serve the catalog; the manager scenarios' declared ids are held
+by ``test_lab_scenarios.py``. Here each ``manager.*`` id is produced once more on its own, with
+what tells it apart, and a meta-test checks every id is covered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from asdiag.lab import artifactory, nexus
+from asdiag.lab.scenarios import BY_NAME, SECRETS
+from asdiag.lab.server import Lab
+from asdiag.registry import REGISTRY
+from tests.integration.conftest import Run, run_asdiag
+from tests.integration.scripted_server import ORG_ID, PASSWORD, ScriptedServer
+
+
+@pytest.fixture(scope="module")
+def lab() -> Iterator[Lab]:
+    with Lab() as running:
+        yield running
+
+
+def check_scenario(
+    lab: Lab,
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    *args: str,
+    auth_style: str = "catalog",
+    **overrides: str,
+) -> Run:
+    lab.load(BY_NAME[name], auth_style=auth_style)
+    for key, value in {**lab.target(), **overrides}.items():
+        monkeypatch.setenv(key, value)
+    return run_asdiag("check", "--format", "json", "--only", "manager", *args)
+
+
+def manager_findings(run: Run) -> dict[str, dict[str, object]]:
+    findings = run.document["findings"]
+    assert isinstance(findings, list)
+    return {f["id"]: f for f in findings if f["id"].startswith("manager.")}
+
+
+def test_artifactory_is_detected_with_version_and_repository(
+    lab: Lab, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run = check_scenario(lab, monkeypatch, "healthy")
+    found = manager_findings(run)
+    assert set(found) == {"manager.detected"}, run.stdout
+    assert found["manager.detected"]["summary"] == (
+        f"Artifactory {artifactory.VERSION}, repository {artifactory.VIRTUAL}; "
+        "its index lists 6 projects."
+    )
+    assert run.exit_code == 0
+
+
+def test_nexus_is_detected_with_version_and_edition(
+    lab: Lab, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lab.load(BY_NAME["healthy"])
+    monkeypatch.setenv("ASDIAG_MANAGER_URL", f"{lab.base_url}/repository/{nexus.GROUP}/simple/")
+    monkeypatch.setenv("ASDIAG_MANAGER_USERNAME", nexus.DEVELOPER.name)
+    monkeypatch.setenv("ASDIAG_MANAGER_PASSWORD", nexus.DEVELOPER.password)
+    monkeypatch.setenv("ASDIAG_CATALOG_URL", lab.catalog_url)
+    monkeypatch.setenv("ASDIAG_PASSWORD", lab.target()["ASDIAG_PASSWORD"])
+    run = run_asdiag("check", "--format", "json", "--only", "manager")
+    found = manager_findings(run)
+    assert set(found) == {"manager.detected"}, run.stdout
+    assert str(found["manager.detected"]["summary"]).startswith(
+        f"Nexus Repository {nexus.VERSION} (OSS), repository {nexus.GROUP}"
+    )
+
+
+def test_a_wrong_manager_password_is_refused(lab: Lab, monkeypatch: pytest.MonkeyPatch) -> None:
+    run = check_scenario(
+        lab, monkeypatch, "healthy", ASDIAG_MANAGER_PASSWORD="not-the-developer-pw"
+    )
+    assert set(manager_findings(run)) == {"manager.refused"}
+    assert run.exit_code == 1
+
+
+def test_an_unreachable_manager(
+    lab: Lab, monkeypatch: pytest.MonkeyPatch, closed_port: int
+) -> None:
+    monkeypatch.setenv("ASDIAG_MANAGER_URL", f"http://127.0.0.1:{closed_port}/repository/x/simple/")
+    lab.load(BY_NAME["healthy"])
+    monkeypatch.setenv("ASDIAG_CATALOG_URL", lab.catalog_url)
+    run = run_asdiag("check", "--format", "json", "--only", "manager")
+    assert set(manager_findings(run)) == {"manager.unavailable"}
+    assert "Traceback" not in run.stdout + run.stderr
+
+
+def test_a_manager_url_that_is_no_index(
+    scripted: ScriptedServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ASDIAG_MANAGER_URL", f"http://127.0.0.1:{scripted.port}/login-page/")
+    monkeypatch.setenv("ASDIAG_MANAGER_USERNAME", ORG_ID)
+    monkeypatch.setenv("ASDIAG_MANAGER_PASSWORD", PASSWORD)
+    monkeypatch.setenv("ASDIAG_CATALOG_URL", f"http://127.0.0.1:{scripted.port}/healthy")
+    run = run_asdiag("check", "--format", "json", "--only", "manager")
+    assert set(manager_findings(run)) == {"manager.not-simple"}
+
+
+def test_upstream_credentials_that_never_get_through(
+    lab: Lab, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """devpi refuses without a challenge, so the manager never sends its credentials."""
+    run = check_scenario(lab, monkeypatch, "healthy", auth_style="devpi")
+    assert "manager.upstream-auth-failed" in manager_findings(run)
+
+
+def test_non_admin_credentials_for_the_audit(lab: Lab, monkeypatch: pytest.MonkeyPatch) -> None:
+    run = check_scenario(
+        lab,
+        monkeypatch,
+        "healthy",
+        ASDIAG_ADMIN_USERNAME=artifactory.DEVELOPER.name,
+        ASDIAG_ADMIN_PASSWORD=artifactory.DEVELOPER.password,
+    )
+    found = manager_findings(run)
+    assert set(found) == {"manager.detected", "manager.admin-api-forbidden"}
+    assert "partial configuration" in str(found["manager.admin-api-forbidden"]["summary"])
+    assert run.exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("scenario", "finding_id", "says"),
+    [
+        ("mixed-public-pypi", "manager.public-pypi-mixed", "pypi-remote"),
+        ("missing-deploy-cache", "manager.deploy-cache-missing", "'developer' has read"),
+        ("caching-disabled", "manager.caching-disabled", "storeArtifactsLocally off"),
+        ("nexus-hash-lookup", "manager.files-unreachable", "answered 404"),
+    ],
+)
+def test_each_scenario_names_the_setting(
+    lab: Lab, monkeypatch: pytest.MonkeyPatch, scenario: str, finding_id: str, says: str
+) -> None:
+    run = check_scenario(lab, monkeypatch, scenario, "-v")
+    found = manager_findings(run)[finding_id]
+    assert says in str(found["summary"]) + str(found["detail"]), found
+    assert run.exit_code == 1
+    for secret in SECRETS:
+        assert secret not in run.stdout + run.stderr
+
+
+def test_without_admin_credentials_the_behaviour_still_tells(
+    lab: Lab, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lab.load(BY_NAME["missing-deploy-cache"])
+    for key, value in lab.target().items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("ASDIAG_ADMIN_USERNAME")
+    monkeypatch.delenv("ASDIAG_ADMIN_PASSWORD")
+    run = run_asdiag("check", "--format", "json", "--only", "manager")
+    finding = manager_findings(run)["manager.deploy-cache-missing"]
+    assert "numpy" in str(finding["summary"])  # cached, so it came; the others did not
+
+
+def test_the_cases_cover_every_manager_id() -> None:
+    produced = {
+        "manager.detected",
+        "manager.refused",
+        "manager.unavailable",
+        "manager.not-simple",
+        "manager.upstream-auth-failed",
+        "manager.admin-api-forbidden",
+        "manager.public-pypi-mixed",
+        "manager.deploy-cache-missing",
+        "manager.caching-disabled",
+        "manager.files-unreachable",
+    }
+    assert sorted({i for i in REGISTRY if i.startswith("manager.")} - produced) == []
+
+
+def test_the_manager_flags(lab: Lab, monkeypatch: pytest.MonkeyPatch) -> None:
+    lab.load(BY_NAME["caching-disabled"])
+    target = lab.target()
+    monkeypatch.setenv("ASDIAG_PASSWORD", target["ASDIAG_PASSWORD"])
+    monkeypatch.setenv("ASDIAG_MANAGER_PASSWORD", target["ASDIAG_MANAGER_PASSWORD"])
+    monkeypatch.setenv("ASDIAG_ADMIN_PASSWORD", target["ASDIAG_ADMIN_PASSWORD"])
+    run = run_asdiag(
+        "check", "--format", "json", "--only", "manager",
+        "--catalog-url", target["ASDIAG_CATALOG_URL"],
+        "--manager-url", target["ASDIAG_MANAGER_URL"],
+        "--manager-username", target["ASDIAG_MANAGER_USERNAME"],
+        "--admin-username", target["ASDIAG_ADMIN_USERNAME"],
+    )  # fmt: skip
+    assert "manager.caching-disabled" in manager_findings(run)
+    settings = run.document["settings"]
+    assert isinstance(settings, dict)
+    assert settings["admin_username"]["source"] == "flag"
+    assert settings["admin_password"] == {
+        "set": True,
+        "source": "environment",
+        "origin": "ASDIAG_ADMIN_PASSWORD",
+    }
