@@ -427,6 +427,53 @@ def _list_checks(output_format: OutputFormat, redactor: Redactor) -> int:
     return 0
 
 
+@app.command()
+def manager(
+    *,
+    manager_url: ManagerUrlOption = None,
+    admin_username: AdminUsernameOption = None,
+    manager_username: ManagerUsernameOption = None,
+    catalog_url: CatalogUrlOption = None,
+    profile: ProfileOption = None,
+    config: ConfigOption = None,
+    timeout: TimeoutOption = None,
+    ca_bundle: CaBundleOption = None,
+    output_format: FormatOption = OutputFormat.HUMAN,
+    strict: StrictOption = False,
+    verbose: VerboseOption = 0,
+) -> None:
+    """Audit the repository manager's PyPI repositories (Artifactory or Nexus) as its admin.
+
+    Needs --manager-url, --admin-username and ASDIAG_ADMIN_PASSWORD. With --manager-username,
+    also checks that user's permissions. Exit codes as for check.
+    """
+    redactor = Redactor()
+
+    def run() -> int:
+        from asdiag.doctor import audit_manager, exit_code
+        from asdiag.settings import Flags
+
+        flags = Flags(
+            catalog_url,
+            None,
+            None,
+            timeout,
+            ca_bundle,
+            profile,
+            config,
+            manager_url=manager_url,
+            manager_username=manager_username,
+            admin_username=admin_username,
+        )
+        settings = _settings(flags, redactor)
+        _configure_logging(verbose, redactor)
+        report = audit_manager(settings, redactor=redactor, environ=os.environ)
+        _write(_render(report, output_format, verbose > 0, strict), redactor)
+        return exit_code(report.findings, strict=strict)
+
+    _guarded(redactor, verbose > 0, run)
+
+
 class Via(StrEnum):
     """Which index ``asdiag package`` asks (kept equal to ``asdiag.package.VIA_CHOICES``)."""
 
@@ -611,10 +658,21 @@ def _prompt_password(redactor: Redactor) -> Secret:
     return Secret(text)
 
 
-def _login_target(settings: Settings) -> tuple[str, str, str]:
-    """The catalog's base URL, its simple URL and the username ``login`` works with."""
-    from asdiag.urls import UrlError, parse_catalog_url
+def _login_target(settings: Settings, *, manager: bool = False) -> tuple[str, str, str]:
+    """The keyring service (the catalog's base URL, or the manager's URL), the URL to check
+    the password against, and the username ``login`` works with."""
+    from asdiag.urls import UrlError, manager_index_url, parse_catalog_url
 
+    if manager:
+        if not settings.manager_url.value:
+            raise UsageError("no manager URL: give --manager-url or set ASDIAG_MANAGER_URL")
+        try:
+            index = manager_index_url(settings.manager_url.value)
+        except UrlError as exc:
+            raise UsageError(f"manager URL {exc}") from None
+        if not settings.manager_username.value:
+            raise UsageError("no manager username: give --manager-username")
+        return index.rstrip("/"), index, settings.manager_username.value
     if not settings.catalog_url.value:
         raise UsageError("no catalog URL: give --catalog-url or set ASDIAG_CATALOG_URL")
     try:
@@ -637,10 +695,19 @@ def login(
     timeout: TimeoutOption = None,
     ca_bundle: CaBundleOption = None,
     verify: Annotated[
-        bool, typer.Option(help="Check the password against the catalog before storing it.")
+        bool, typer.Option(help="Check the password against the index before storing it.")
     ] = True,
+    manager: Annotated[
+        bool,
+        typer.Option(
+            "--manager", help="The repository manager's password instead of the catalog's."
+        ),
+    ] = False,
+    manager_url: ManagerUrlOption = None,
+    manager_username: ManagerUsernameOption = None,
 ) -> None:
-    """Store the catalog password in the system keyring (pip can find it there too).
+    """Store the catalog password (or with --manager, the manager's) in the system keyring,
+    where pip can find it too.
 
     Exit codes: 0 stored, 1 the catalog refused it (nothing stored), 2 usage error, 3 the
     keyring could not store it.
@@ -656,9 +723,19 @@ def login(
         )
         from asdiag.settings import Flags, resolve_settings
 
-        flags = Flags(catalog_url, username, None, timeout, ca_bundle, profile, config)
+        flags = Flags(
+            catalog_url,
+            username,
+            None,
+            timeout,
+            ca_bundle,
+            profile,
+            config,
+            manager_url=manager_url,
+            manager_username=manager_username,
+        )
         settings = resolve_settings(flags, os.environ)
-        base, simple_url, user = _login_target(settings)
+        base, simple_url, user = _login_target(settings, manager=manager)
         password = _read_password(redactor) if password_stdin else _prompt_password(redactor)
         redactor.add(password.reveal(), username=user)
         checked = "not checked (--no-verify)"
@@ -692,16 +769,34 @@ def logout(
     username: UsernameOption = None,
     profile: ProfileOption = None,
     config: ConfigOption = None,
+    manager: Annotated[
+        bool,
+        typer.Option(
+            "--manager", help="The repository manager's password instead of the catalog's."
+        ),
+    ] = False,
+    manager_url: ManagerUrlOption = None,
+    manager_username: ManagerUsernameOption = None,
 ) -> None:
-    """Remove the catalog password that `asdiag login` stored in the keyring."""
+    """Remove the password that `asdiag login` stored in the keyring."""
     redactor = Redactor()
 
     def run() -> int:
         from asdiag.credentials import keyring_remove
         from asdiag.settings import Flags, resolve_settings
 
-        flags = Flags(catalog_url, username, None, None, None, profile, config)
-        base, _, user = _login_target(resolve_settings(flags, os.environ))
+        flags = Flags(
+            catalog_url,
+            username,
+            None,
+            None,
+            None,
+            profile,
+            config,
+            manager_url=manager_url,
+            manager_username=manager_username,
+        )
+        base, _, user = _login_target(resolve_settings(flags, os.environ), manager=manager)
         removed = keyring_remove(base, user)
         what = "Removed the stored password" if removed else "No password was stored"
         _write(f"{what} for {user} at {base}.\n", redactor)

@@ -21,6 +21,8 @@ from asdiag.errors import EXIT_FAILED, EXIT_INCOMPLETE, EXIT_OK, UsageError
 from asdiag.evidence import CaBundle, Exchange, ProxyChoice
 from asdiag.findings import Finding, Severity
 from asdiag.http import BasicCredentials, HttpClient, HttpOptions, choose_ca_bundle, choose_proxy
+from asdiag.managers import detect
+from asdiag.managers.audit import audit
 from asdiag.probes import gather, gather_manager
 from asdiag.redact import Redactor
 from asdiag.settings import Settings
@@ -226,4 +228,51 @@ def diagnose(
         groups=groups,
         proxy=proxy,
         ca_bundle=options.ca_bundle if options is not None else None,
+    )
+
+
+def audit_manager(settings: Settings, *, redactor: Redactor, environ: Mapping[str, str]) -> Report:
+    """``asdiag manager``: every PyPI repository of the manager, with admin credentials.
+
+    :raises UsageError: without a manager URL or admin credentials.
+    """
+    started = time.perf_counter()
+    started_at = datetime.now(UTC)
+    if not settings.manager_url.value:
+        raise UsageError("no manager URL: give --manager-url or set ASDIAG_MANAGER_URL")
+    password = settings.admin_password.value
+    if not settings.admin_username.value or password is None:
+        raise UsageError(
+            "the audit reads the manager's configuration: give --admin-username and set "
+            "ASDIAG_ADMIN_PASSWORD"
+        )
+    try:
+        url = manager_index_url(settings.manager_url.value)
+    except UrlError as exc:
+        raise UsageError(f"manager URL {exc}") from None
+    admin = BasicCredentials(settings.admin_username.value, password)
+    catalog_base = None
+    if settings.catalog_url.value:
+        try:
+            catalog_base = parse_catalog_url(settings.catalog_url.value).base
+        except UrlError:
+            catalog_base = None  # then only the vendor's host counts as the catalog
+    ca_bundle = choose_ca_bundle(settings.ca_bundle.value, settings.ca_bundle.describe(), environ)
+    proxy = choose_proxy(url, environ)
+    with HttpClient(HttpOptions(settings.timeout.value, ca_bundle, proxy), redactor) as http:
+        root = http.get(url, probe="manager root", credentials=admin)
+        headers = dict(root.response.headers) if root.response is not None else {}
+        info = detect(url, headers)
+        result = audit(info, http, admin, catalog_base, settings.manager_username.value)
+    findings = tuple(replace(f, check="manager") for f in result.findings)
+    return Report(
+        command="manager",
+        settings=settings,
+        findings=findings,
+        requests=result.requests,
+        started_at=started_at,
+        duration_ms=(time.perf_counter() - started) * 1000,
+        groups=("manager",),
+        proxy=proxy,
+        ca_bundle=ca_bundle,
     )

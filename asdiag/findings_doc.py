@@ -10,11 +10,16 @@ from asdiag.checks import CHECKS
 from asdiag.findings import FindingKind, docs_anchor
 from asdiag.registry import KINDS, REGISTRY
 
+#: Ids that only a command other than ``check`` reports.
+COMMAND_IDS = {"manager.audit-ok": "manager", "manager.no-catalog-remote": "manager"}
+
 
 def _check_of(finding_id: str) -> str:
-    """The check that reports an id; ``package`` ids come from the ``asdiag package`` command."""
+    """The check that reports an id, or the command (``package``, ``manager``) that does."""
     if finding_id.startswith("package."):
         return "package"
+    if finding_id in COMMAND_IDS:
+        return COMMAND_IDS[finding_id]
     return next((c.name for c in CHECKS if finding_id in c.ids), "")
 
 

@@ -538,6 +538,79 @@ KINDS: tuple[FindingKind, ...] = (
         "catalog's base URL with a trailing slash, no /simple) and invalidate its cache.",
     ),
     FindingKind(
+        "manager.audit-ok",
+        S.OK,
+        "Manager configuration as the vendor advises",
+        "The remote/proxy repositories that point at the catalog have a base URL without "
+        "/simple, credentials, caching on and are online; no virtual or group repository mixes "
+        "the catalog with public PyPI.",
+        "Nothing to change.",
+    ),
+    FindingKind(
+        "manager.no-catalog-remote",
+        S.FAIL,
+        "No repository points at the catalog",
+        "None of the manager's PyPI remote (Artifactory) or proxy (Nexus) repositories has the "
+        "catalog as its upstream, so nothing from the catalog can come through this manager.",
+        "Create a PyPI remote/proxy repository with the catalog's base URL "
+        "(https://repository.activestate.com/<org-uuid>/pypi), the organisation id as username "
+        "and the issued password.",
+    ),
+    FindingKind(
+        "manager.remote-url-simple-suffix",
+        S.FAIL,
+        "The catalog's remote URL ends in /simple",
+        "The remote/proxy repository's URL is the catalog's base URL with /simple on the end. "
+        "The manager appends /simple/ itself, so it asks for /simple/simple/ and finds nothing.",
+        "Set the URL to the catalog's base URL, without /simple.",
+    ),
+    FindingKind(
+        "manager.registry-url-missing",
+        S.FAIL,
+        "Artifactory's Registry URL is not the catalog",
+        "An Artifactory PyPI remote has two URLs: URL (files) and Registry URL (the index). Both "
+        "must be the catalog's base URL; a Registry URL left at https://pypi.org sends index "
+        "requests to public PyPI.",
+        "In the remote repository, set both URL and Registry URL (pyPIRegistryUrl) to the "
+        "catalog's base URL, without /simple.",
+    ),
+    FindingKind(
+        "manager.remote-offline",
+        S.FAIL,
+        "The catalog's remote is offline or blocked",
+        "The remote/proxy repository is marked offline or blacked out (Artifactory), or offline "
+        "or blocked (Nexus, including auto-blocking after upstream errors): only what is cached "
+        "is served.",
+        "Set it online and unblock it; in Nexus, check why it was auto-blocked (the upstream's "
+        "answers in nexus.log).",
+    ),
+    FindingKind(
+        "manager.remote-credentials-missing",
+        S.FAIL,
+        "The catalog's remote has no credentials",
+        "The remote/proxy repository that points at the catalog has no username configured, so "
+        "it can never answer the catalog's 401 challenge.",
+        "Set the username to the organisation id and the password as issued.",
+    ),
+    FindingKind(
+        "manager.xray-enabled",
+        S.WARN,
+        "Xray indexes the catalog's remote",
+        "Xray indexing is on for the remote that proxies the catalog. The vendor advises against "
+        "it: the packages are already curated, and indexing adds upstream requests.",
+        "Turn off Xray indexing (xrayIndex) for the catalog's remote repository.",
+    ),
+    FindingKind(
+        "manager.metadata-cache-off",
+        S.WARN,
+        "Index pages are never cached",
+        "The catalog's remote keeps index pages for 0 seconds (Artifactory's Metadata Retrieval "
+        "Cache Period, Nexus's metadata max age), so every install asks the catalog for every "
+        "project page and spends its rate limit.",
+        "Set the metadata cache period to minutes or hours (Artifactory's default is 7200 "
+        "seconds, Nexus's 1440 minutes).",
+    ),
+    FindingKind(
         "manager.admin-api-forbidden",
         S.INFO,
         "The manager's configuration could not be read",

@@ -28,12 +28,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Generic, TypeVar
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit
 
-from asdiag.credentials import KeyringLookup, netrc_lookup
+from asdiag.credentials import KeyringLookup, KeyringOutcome, netrc_lookup
 from asdiag.errors import UsageError
 from asdiag.redact import Secret, redact_url
-from asdiag.urls import UrlError, parse_catalog_url
+from asdiag.urls import UrlError, manager_index_url, parse_catalog_url
 
 T = TypeVar("T")
 
@@ -376,17 +376,11 @@ def resolve_settings(
         and isinstance(manager_url.value, str)
         and manager_username.value
     ):
-        assert manager_parts is not None
-        service = urlunsplit(
-            (
-                manager_parts.scheme,
-                manager_parts.netloc.rpartition("@")[2],
-                manager_parts.path,
-                "",
-                "",
-            )
-        ).rstrip("/")  # the manager's URL without credentials: its own keyring entry
-        outcome = keyring(service, manager_username.value)
+        try:  # the manager's URL without credentials: its own keyring entry (`login --manager`)
+            service = manager_index_url(manager_url.value).rstrip("/")
+        except UrlError:
+            service = ""  # reported by the manager check
+        outcome = keyring(service, manager_username.value) if service else KeyringOutcome()
         if outcome.password is not None:
             manager_password = Setting(outcome.password, Source.KEYRING, outcome.backend)
     admin_username = _as_str(

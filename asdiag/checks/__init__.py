@@ -146,6 +146,13 @@ CHECKS: tuple[Check, ...] = (
             "manager.caching-disabled",
             "manager.files-unreachable",
             "manager.admin-api-forbidden",
+            # From the configuration, with admin credentials (the rules of `asdiag manager`):
+            "manager.remote-url-simple-suffix",
+            "manager.registry-url-missing",
+            "manager.remote-offline",
+            "manager.remote-credentials-missing",
+            "manager.xray-enabled",
+            "manager.metadata-cache-off",
         ),
         run=check_manager,
     ),

@@ -2,25 +2,26 @@
 
 Most of the vendor's failure stories live in the manager: public PyPI mixed in, users without
 Deploy/Cache, caching off, wrong upstream credentials, a Nexus hash lookup that fails. Each is
-decided here from what came through the manager compared with what the catalog answers
-directly, and, when admin credentials were given, from the manager's configuration: the
-configuration names the exact setting, the behaviour proves it matters.
+decided from what came through the manager compared with what the catalog answers directly,
+and, when admin credentials were given, from the manager's configuration (the rules of
+``managers/audit.py``): the configuration names the exact setting, the behaviour proves it
+matters. When both say the same thing, one finding carries both.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from urllib.parse import urlsplit
+from dataclasses import replace
 
 from packaging.utils import canonicalize_name
 
 from asdiag.checks.base import Context, Evidence, ManagerEvidence
 from asdiag.findings import Finding
 from asdiag.managers import WELL_KNOWN_PUBLIC
-from asdiag.managers.config import ManagerConfig, Upstream
+from asdiag.managers.audit import config_findings, is_catalog
+from asdiag.managers.config import Upstream
 from asdiag.registry import kind
 from asdiag.simple_api import NotAnIndex, parse_index_root
-from asdiag.urls import CATALOG_HOSTS
 
 _NO_RETRY = frozenset({429}) | frozenset(range(500, 600))
 
@@ -43,22 +44,36 @@ def check_manager(ctx: Context) -> Sequence[Finding]:
     failure = _root_failure(seen)
     if failure is not None:
         return [failure]
-    config = seen.config.config if seen.config is not None else None
     findings = [_detected(seen)]
-    if seen.config is not None and seen.config.problem:
+    read = seen.config
+    if read is not None and read.problem:
         findings.append(
             kind("manager.admin-api-forbidden").finding(
-                seen.config.problem[0].upper() + seen.config.problem[1:] + ".",
-                evidence=seen.config.exchanges,
+                read.problem[0].upper() + read.problem[1:] + ".", evidence=read.exchanges
             )
         )
+    config = read.config if read is not None else None
+    catalog_base = ctx.url.base if ctx.url is not None else None
+    from_config = config_findings(config, seen.info.product, catalog_base) if config else []
+    upstreams = [u for u in (config.upstreams if config else ()) if is_catalog(u, catalog_base)]
     catalog = catalog_projects(ctx.evidence)
-    catalog_upstreams = [u for u in (config.upstreams if config else ()) if _is_catalog(ctx, u)]
-    findings += _mixed(ctx, seen, config, catalog)
-    findings += _fetching(seen, config, catalog_upstreams, catalog)
-    findings += _caching(catalog_upstreams)
-    findings += _files(seen)
-    return findings
+    behaviour = [*_mixed(seen, catalog), *_fetching(seen, upstreams, catalog), *_files(seen)]
+    return findings + _combined(from_config, behaviour)
+
+
+def _combined(from_config: list[Finding], behaviour: list[Finding]) -> list[Finding]:
+    """One finding per id: the configuration's (it names the setting), with what was seen."""
+    seen = {f.id: f for f in behaviour}
+    out = []
+    for finding in from_config:
+        also = seen.pop(finding.id, None)
+        if also is not None:
+            detail = "\n".join(
+                x for x in (finding.detail, f"Seen: {also.summary}", also.detail) if x
+            )
+            finding = replace(finding, detail=detail, evidence=also.evidence)
+        out.append(finding)
+    return out + list(seen.values())
 
 
 def _root_failure(seen: ManagerEvidence) -> Finding | None:
@@ -83,119 +98,65 @@ def _root_failure(seen: ManagerEvidence) -> Finding | None:
             f"{seen.url} answered {response.status}{f'; Retry-After: {retry}' if retry else ''}.",
             evidence=evidence,
         )
-    parsed = parse_index_root(response.body, response.content_type)
-    if isinstance(parsed, NotAnIndex):
+    if isinstance(parse_index_root(response.body, response.content_type), NotAnIndex):
+        reason = parse_index_root(response.body, response.content_type)
+        assert isinstance(reason, NotAnIndex)
         return kind("manager.not-simple").finding(
-            f"{seen.url} answered 200, but {parsed.reason}.", evidence=evidence
+            f"{seen.url} answered 200, but {reason.reason}.", evidence=evidence
         )
     return None
+
+
+def _listed(seen: ManagerEvidence) -> tuple[str, ...]:
+    response = seen.root.response
+    assert response is not None
+    parsed = parse_index_root(response.body, response.content_type)
+    return () if isinstance(parsed, NotAnIndex) else parsed.projects
 
 
 def _detected(seen: ManagerEvidence) -> Finding:
     info = seen.info
     repository = f", repository {info.repository}" if info.repository else ""
-    response = seen.root.response
-    assert response is not None
-    parsed = parse_index_root(response.body, response.content_type)
-    count = (
-        f"; its index lists {len(parsed.projects)} projects"
-        if not isinstance(parsed, NotAnIndex)
-        else ""
-    )
     return kind("manager.detected").finding(
-        f"{info.label}{repository}{count}.",
+        f"{info.label}{repository}; its index lists {len(_listed(seen))} projects.",
         detail=f"Identified by {info.evidence}.",
         evidence=seen.root.exchanges,
     )
 
 
-def _location(url: str) -> tuple[str, str]:
-    parts = urlsplit(url)
-    path = parts.path.rstrip("/")
-    for suffix in ("/simple", "/+simple"):
-        path = path.removesuffix(suffix)
-    return ((parts.hostname or "").lower(), path.rstrip("/"))
-
-
-def _is_catalog(ctx: Context, upstream: Upstream) -> bool:
-    host, _ = _location(upstream.url)
-    if host in CATALOG_HOSTS:
-        return True
-    return ctx.url is not None and _location(upstream.url) == _location(ctx.url.base)
-
-
-def _mixed(
-    ctx: Context,
-    seen: ManagerEvidence,
-    config: ManagerConfig | None,
-    catalog: tuple[str, ...] | None,
-) -> list[Finding]:
-    """Public projects served beside the catalog: from the configuration, or from the lists."""
-    lines: list[str] = []
-    if config is not None:
-        others = [u for u in config.upstreams if not _is_catalog(ctx, u)]
-        if others and len(others) < len(config.upstreams):
-            lines += [
-                f"{config.kind} repository {config.repository} has the remote {u.name} "
-                f"({u.url}) beside the catalog's"
-                for u in others
-            ]
-    if catalog is not None:
-        held = {canonicalize_name(n) for n in catalog}
-        response = seen.root.response
-        assert response is not None
-        parsed = parse_index_root(response.body, response.content_type)
-        if not isinstance(parsed, NotAnIndex):
-            extra = sorted({canonicalize_name(n) for n in parsed.projects} - held)
-            public = [n for n in extra if n in WELL_KNOWN_PUBLIC]
-            if public:
-                lines.append(
-                    f"the manager lists {', '.join(public)}, which the catalog does not hold"
-                )
-        if seen.public_probe is not None and seen.public_probe[1].status == 200:
-            lines.append(
-                f"the manager serves {seen.public_probe[0]}, which the catalog does not hold"
-            )
-    if not lines:
+def _mixed(seen: ManagerEvidence, catalog: tuple[str, ...] | None) -> list[Finding]:
+    """Well-known public projects the manager serves and the catalog does not hold."""
+    if catalog is None:
         return []
-    evidence = seen.root.exchanges + (seen.config.exchanges if seen.config else ())
+    held = {canonicalize_name(n) for n in catalog}
+    extra = sorted({canonicalize_name(n) for n in _listed(seen)} - held)
+    public: list[str] = [n for n in extra if n in WELL_KNOWN_PUBLIC]
+    if seen.public_probe is not None and seen.public_probe[1].status == 200:
+        public.append(seen.public_probe[0])
+    if not public:
+        return []
+    own = [n for n in extra if n not in public]
+    detail = f"Also not in the catalog, perhaps your own: {', '.join(own)}." if own else ""
     return [
         kind("manager.public-pypi-mixed").finding(
-            f"{seen.info.label} serves public projects beside the catalog.",
-            detail="\n".join(line[0].upper() + line[1:] + "." for line in lines),
-            evidence=evidence,
+            f"{seen.info.label} serves {', '.join(public)}, which the catalog does not hold.",
+            detail=detail,
+            evidence=seen.root.exchanges,
         )
     ]
 
 
 def _fetching(
-    seen: ManagerEvidence,
-    config: ManagerConfig | None,
-    catalog_upstreams: list[Upstream],
-    catalog: tuple[str, ...] | None,
+    seen: ManagerEvidence, catalog_upstreams: list[Upstream], catalog: tuple[str, ...] | None
 ) -> list[Finding]:
-    """Catalog projects through the manager: none (upstream broken), some (Deploy/Cache)."""
+    """Catalog projects through the manager: none came (upstream), some came (Deploy/Cache)."""
     answered = [(name, fetch) for name, fetch in seen.pages if fetch.status not in _NO_RETRY]
     served = [name for name, fetch in answered if fetch.status == 200]
     refused = [(name, fetch.status) for name, fetch in answered if fetch.status in (401, 403, 404)]
-    evidence = tuple(e for _, fetch in seen.pages for e in fetch.exchanges)
-    lacking_write = _lacking_write(seen, config, catalog_upstreams)
-    if catalog is None or (not refused and not lacking_write):
+    if catalog is None or not refused:
         return []
+    evidence = tuple(e for _, fetch in seen.pages for e in fetch.exchanges)
     what = ", ".join(f"{name} ({status})" for name, status in refused)
-    if lacking_write:
-        return [
-            kind("manager.deploy-cache-missing").finding(
-                f"{seen.info.label}: the user {lacking_write[0]!r} has "
-                f"{'/'.join(lacking_write[1]) or 'no permission'} on {lacking_write[2]}, "
-                "not Deploy/Cache.",
-                detail=(
-                    f"Through the manager: {', '.join(served) or 'nothing'} served; "
-                    f"{what or 'no refusal seen yet'}."
-                ),
-                evidence=evidence,
-            )
-        ]
     if served and seen.info.product == "artifactory":
         return [
             kind("manager.deploy-cache-missing").finding(
@@ -205,44 +166,20 @@ def _fetching(
             )
         ]
     if served:
-        return []  # Nexus: a negative cache or a routing rule; the package command tells more
-    credentials = [u for u in catalog_upstreams if not u.has_credentials]
+        return []  # Nexus: a negative cache or a routing rule; `asdiag package` tells more
+    missing = [u for u in catalog_upstreams if not u.has_credentials]
     detail = (
-        f"The remote {credentials[0].name} has no credentials stored."
-        if credentials
-        else "Without admin credentials asdiag cannot see the remote's stored credentials; "
-        "in Artifactory, users without Deploy/Cache see the same."
+        f"The remote {missing[0].name} has no credentials stored."
+        if missing
+        else "The remote's stored credentials, or its URL, are the usual cause; in Artifactory, "
+        "users without Deploy/Cache see the same for packages nobody installed before."
     )
     return [
         kind("manager.upstream-auth-failed").finding(
-            f"None of {', '.join(name for name, _ in refused)} came through {seen.info.label}, "
-            "although the catalog lists them.",
+            f"None of {what} came through {seen.info.label}, although the catalog lists them.",
             detail=detail,
             evidence=evidence,
         )
-    ]
-
-
-def _lacking_write(
-    seen: ManagerEvidence, config: ManagerConfig | None, catalog_upstreams: list[Upstream]
-) -> tuple[str, tuple[str, ...], str] | None:
-    """``(user, actions, remote)`` when the configuration shows no Deploy/Cache on the remote."""
-    if config is None or config.user_actions is None or seen.info.product != "artifactory":
-        return None
-    for upstream in catalog_upstreams:
-        actions = config.user_actions.get(upstream.name, ())
-        if "write" not in actions:
-            return (config.user or "", actions, upstream.name)
-    return None
-
-
-def _caching(catalog_upstreams: list[Upstream]) -> list[Finding]:
-    off = [u for u in catalog_upstreams if u.store_locally is False]
-    return [
-        kind("manager.caching-disabled").finding(
-            f"The remote {u.name} has storeArtifactsLocally off: nothing from the catalog is kept."
-        )
-        for u in off
     ]
 
 

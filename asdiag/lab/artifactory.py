@@ -42,6 +42,11 @@ class RemoteConfig:
     username: str
     password: str
     store_locally: bool = True
+    #: What the configuration API reports beyond the URL (a test may misconfigure them).
+    registry_url: str | None = None  # None: the same as ``url``, as the vendor advises
+    offline: bool = False
+    xray: bool = False
+    metadata_cache_seconds: int = 7200
 
 
 def _errors(status: int, message: str, *headers: tuple[str, str]) -> Reply:
@@ -171,17 +176,17 @@ class Artifactory:
         }
         if full:
             config.update(
-                pyPIRegistryUrl=remote.url,
+                pyPIRegistryUrl=remote.url if remote.registry_url is None else remote.registry_url,
                 pyPIRepositorySuffix="simple",
                 username=remote.username,
                 password="",  # write-only: Artifactory never returns it
-                offline=False,
+                offline=remote.offline,
                 blackedOut=False,
                 storeArtifactsLocally=remote.store_locally,
-                retrievalCachePeriodSecs=7200,
+                retrievalCachePeriodSecs=remote.metadata_cache_seconds,
                 missedRetrievalCachePeriodSecs=1800,
                 unusedArtifactsCleanupPeriodHours=0,
-                xrayIndex=False,
+                xrayIndex=remote.xray,
                 curated=False,
             )
         return config

@@ -38,6 +38,10 @@ class ProxyConfig:
     remote_url: str  # with a trailing slash, as Nexus advises
     username: str
     password: str
+    #: What the configuration API reports beyond the URL (a test may misconfigure them).
+    online: bool = True
+    blocked: bool = False
+    metadata_max_age_minutes: int = 1440
 
 
 class Nexus:
@@ -100,7 +104,7 @@ class Nexus:
 
     def _full(self, name: str) -> dict[str, object]:
         full = self._short(name) | {
-            "online": True,
+            "online": self.configs[name].online if name in self.configs else True,
             "storage": {"blobStoreName": "default", "strictContentTypeValidation": True},
         }
         if name == GROUP:
@@ -111,11 +115,11 @@ class Nexus:
             "proxy": {
                 "remoteUrl": config.remote_url,
                 "contentMaxAge": 1440,
-                "metadataMaxAge": 1440,
+                "metadataMaxAge": config.metadata_max_age_minutes,
             },
             "negativeCache": {"enabled": True, "timeToLive": 1440},
             "httpClient": {
-                "blocked": False,
+                "blocked": config.blocked,
                 "autoBlock": True,
                 "authentication": {"type": "username", "username": config.username},
             },

@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # httpx stays out of the import of the checks (asdiag explain
 
 JSON = "application/json"
 #: What Artifactory shows a non-admin of a repository (reference 1.5, third-party measurement).
-_PARTIAL_FIELDS = frozenset({"key", "packageType", "description", "rclass", "url", "repositories"})
+PARTIAL_FIELDS = frozenset({"key", "packageType", "description", "rclass", "url", "repositories"})
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ class ConfigRead:
     exchanges: tuple[Exchange, ...] = ()
 
 
-def _json(fetched: FetchResult) -> object | None:
+def json_body(fetched: FetchResult) -> object | None:
     response = fetched.response
     if response is None or response.status != 200:
         return None
@@ -154,11 +154,11 @@ def _read_artifactory(
         return client.get(f"{info.api_root}{path}", probe=probe, credentials=admin, accept=JSON)
 
     top = get(f"/api/repositories/{info.repository}", "admin: repository")
-    data = _json(top)
+    data = json_body(top)
     if not isinstance(data, dict):
         return ConfigRead(None, _refusal(top, f"repository {info.repository}"))
     kind = str(data.get("rclass", data.get("type", ""))).lower()
-    if not set(data) - _PARTIAL_FIELDS:
+    if not set(data) - PARTIAL_FIELDS:
         return ConfigRead(
             None, "the API gave only the partial configuration it gives non-administrators"
         )
@@ -168,7 +168,7 @@ def _read_artifactory(
         member = (
             data
             if name == info.repository
-            else _json(get(f"/api/repositories/{name}", f"admin: {name}"))
+            else json_body(get(f"/api/repositories/{name}", f"admin: {name}"))
         )
         if isinstance(member, dict) and str(member.get("rclass", "")).lower() == "remote":
             upstreams.append(artifactory_upstream(member))
@@ -178,22 +178,29 @@ def _read_artifactory(
             kind,
             members,
             tuple(upstreams),
-            _artifactory_actions(get, manager_user) if manager_user else None,
+            artifactory_user_actions(info.api_root, client, admin, manager_user)
+            if manager_user
+            else None,
             manager_user or "",
         )
     )
 
 
-def _artifactory_actions(get: object, user: str) -> Mapping[str, tuple[str, ...]] | None:
+def artifactory_user_actions(
+    api_root: str, client: HttpClient, admin: BasicCredentials, user: str
+) -> Mapping[str, tuple[str, ...]] | None:
     """Per repository, the actions permission targets give ``user`` (V2 permissions API)."""
-    assert callable(get)
-    listing = _json(get("/api/v2/security/permissions", "admin: permissions"))
+
+    def get(path: str, probe: str) -> FetchResult:
+        return client.get(f"{api_root}{path}", probe=probe, credentials=admin, accept=JSON)
+
+    listing = json_body(get("/api/v2/security/permissions", "admin: permissions"))
     if not isinstance(listing, list):
         return None
     actions: dict[str, set[str]] = {}
     for item in listing:
         name = item.get("name") if isinstance(item, dict) else None
-        target = _json(get(f"/api/v2/security/permissions/{name}", f"admin: permission {name}"))
+        target = json_body(get(f"/api/v2/security/permissions/{name}", f"admin: permission {name}"))
         repo = target.get("repo") if isinstance(target, dict) else None
         if not isinstance(repo, dict):
             continue
@@ -209,19 +216,19 @@ def _read_nexus(info: ManagerInfo, client: HttpClient, admin: BasicCredentials) 
         return client.get(url, probe=f"admin: {kind} {name}", credentials=admin, accept=JSON)
 
     first = get("group", info.repository)
-    data = _json(first)
+    data = json_body(first)
     if isinstance(data, dict):
         group = data.get("group") if isinstance(data.get("group"), dict) else {}
         assert isinstance(group, dict)
         members = tuple(str(m) for m in group.get("memberNames", []) or [])
         upstreams = []
         for name in members:
-            member = _json(get("proxy", name))
+            member = json_body(get("proxy", name))
             if isinstance(member, dict):
                 upstreams.append(nexus_upstream(member))
         return ConfigRead(ManagerConfig(info.repository, "group", members, tuple(upstreams)))
     proxy_fetch = get("proxy", info.repository)
-    proxy = _json(proxy_fetch)
+    proxy = json_body(proxy_fetch)
     if isinstance(proxy, dict):
         return ConfigRead(ManagerConfig(info.repository, "proxy", (), (nexus_upstream(proxy),)))
     if first.status in (401, 403) or proxy_fetch.status in (401, 403):

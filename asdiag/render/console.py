@@ -14,6 +14,7 @@ from asdiag.checks import CHECKS
 from asdiag.doctor import Report, exit_code
 from asdiag.evidence import Exchange
 from asdiag.findings import Finding, Severity
+from asdiag.redact import redact_url
 from asdiag.render import GROUP_TITLES, counts_line, first_fix
 
 MARKS: dict[Severity, tuple[str, str]] = {
@@ -71,7 +72,7 @@ def finding_lines(finding: Finding, *, verbose: bool) -> list[RenderableType]:
 
 def render_report(report: Report, *, verbose: bool = False, strict: bool = False) -> RenderableType:
     """The whole checklist, the requests (with ``-v``) and the summary line."""
-    header = Text.assemble(("asdiag check", "bold"), f"  {report.settings.shown_url}")
+    header = Text.assemble((f"asdiag {report.command}", "bold"), f"  {_subject(report)}")
     parts: list[RenderableType] = [header]
     group_of = {check.name: check.group for check in CHECKS}
     for group in report.groups:
@@ -89,6 +90,13 @@ def render_report(report: Report, *, verbose: bool = False, strict: bool = False
     parts.append(Text(""))
     parts.append(summary_line(report.findings, strict=strict))
     return Group(*parts)
+
+
+def _subject(report: Report) -> str:
+    """What the report is about: the catalog, or for ``asdiag manager`` the manager."""
+    if report.command == "manager" and report.settings.manager_url.value:
+        return redact_url(report.settings.manager_url.value)
+    return report.settings.shown_url
 
 
 def summary_line(findings: tuple[Finding, ...], *, strict: bool = False) -> Text:

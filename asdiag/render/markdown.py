@@ -17,7 +17,7 @@ def render_markdown(report: Report, *, verbose: bool = False, strict: bool = Fal
     settings = report.settings
     code = exit_code(report.findings, strict=strict)
     out = [
-        "# asdiag check report",
+        f"# asdiag {report.command} report",
         "",
         f"- asdiag {__version__}, run at {report.started_at.isoformat(timespec='seconds')}",
         f"- Catalog URL: `{settings.shown_url}` (from {settings.catalog_url.describe()})",

@@ -305,3 +305,28 @@ def test_with_no_settings_check_diagnoses_the_index_pip_uses(
     }
     assert "url.simple-suffix" not in ids(run)  # pip's URL rightly ends in /simple/
     assert {"auth.challenge-ok", "index.ok", "client.direct-catalog"} <= ids(run)
+
+
+def test_login_for_the_manager_then_check_finds_it(
+    healthy: Lab, memory_keyring: MemoryKeyring, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    manager = manager_simple(healthy)
+    login = run_asdiag(
+        "login", "--manager", "--manager-url", manager, "--manager-username", "developer",
+        "--password-stdin", stdin=artifactory.DEVELOPER.password,
+    )  # fmt: skip
+    assert login.exit_code == 0, login.stderr
+    assert (manager.rstrip("/"), "developer") in memory_keyring.secrets
+    monkeypatch.setenv("ASDIAG_PASSWORD", ORG_PASSWORD)
+    run = check(
+        "--only", "manager", "--catalog-url", healthy.catalog_url,
+        "--manager-url", manager, "--manager-username", "developer",
+    )  # fmt: skip
+    settings = run.document["settings"]
+    assert isinstance(settings, dict)
+    assert settings["manager_password"]["source"] == "keyring"
+    assert "manager.detected" in ids(run)
+    logout = run_asdiag(
+        "logout", "--manager", "--manager-url", manager, "--manager-username", "developer"
+    )
+    assert (logout.exit_code, memory_keyring.secrets) == (0, {})

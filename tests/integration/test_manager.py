@@ -173,6 +173,10 @@ def test_the_cases_cover_every_manager_id() -> None:
         "manager.caching-disabled",
         "manager.files-unreachable",
     }
+    from tests.integration.test_manager_audit import ARTIFACTORY_CASES
+
+    produced |= {"manager.audit-ok", "manager.no-catalog-remote", "manager.remote-offline"}
+    produced |= {finding_id for _, finding_id in ARTIFACTORY_CASES}  # the audit's, over HTTP
     assert sorted({i for i in REGISTRY if i.startswith("manager.")} - produced) == []
 
 

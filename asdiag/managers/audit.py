@@ -1,0 +1,317 @@
+"""``asdiag manager``: audit the manager's PyPI repositories with an administrator's credentials.
+
+The rules are pure functions of the configuration (``config.py`` reads it into one model for
+Artifactory and Nexus) and the catalog's base URL; ``check`` applies the same rules to the one
+repository its manager URL names, ``asdiag manager`` to every PyPI repository the manager has.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from asdiag.evidence import Exchange
+from asdiag.findings import Finding
+from asdiag.managers import ManagerInfo
+from asdiag.managers.config import (
+    JSON,
+    PARTIAL_FIELDS,
+    ManagerConfig,
+    Upstream,
+    artifactory_upstream,
+    artifactory_user_actions,
+    json_body,
+    nexus_upstream,
+)
+from asdiag.registry import kind
+from asdiag.urls import CATALOG_HOSTS
+
+if TYPE_CHECKING:
+    from asdiag.http import BasicCredentials, HttpClient
+
+PUBLIC_HOSTS = frozenset({"pypi.org", "pypi.python.org", "files.pythonhosted.org"})
+
+
+def _location(url: str) -> tuple[str, str]:
+    """Host and path, without a trailing slash or ``/simple``: what makes two URLs one index."""
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/")
+    for suffix in ("/simple", "/+simple"):
+        path = path.removesuffix(suffix)
+    return ((parts.hostname or "").lower(), path.rstrip("/"))
+
+
+def is_catalog(upstream: Upstream, catalog_base: str | None) -> bool:
+    host, _ = _location(upstream.url)
+    if host in CATALOG_HOSTS:
+        return True
+    return catalog_base is not None and _location(upstream.url) == _location(catalog_base)
+
+
+def is_public(upstream: Upstream) -> bool:
+    hosts = {_location(url)[0] for url in (upstream.url, upstream.registry_url or "")}
+    return bool(hosts & PUBLIC_HOSTS)
+
+
+def remote_findings(upstream: Upstream, product: str) -> list[Finding]:
+    """What is wrong with one remote/proxy repository that points at the catalog."""
+    name = upstream.name
+    findings = []
+    if urlsplit(upstream.url).path.rstrip("/").endswith(("/simple", "/+simple")):
+        findings.append(
+            kind("manager.remote-url-simple-suffix").finding(
+                f"{name}: the URL {upstream.url} ends in /simple."
+            )
+        )
+    if product == "artifactory" and (
+        upstream.registry_url is None or _location(upstream.registry_url) != _location(upstream.url)
+    ):
+        findings.append(
+            kind("manager.registry-url-missing").finding(
+                f"{name}: Registry URL is {upstream.registry_url or '(not set)'}, URL is "
+                f"{upstream.url}."
+            )
+        )
+    if not upstream.has_credentials:
+        findings.append(
+            kind("manager.remote-credentials-missing").finding(f"{name}: no username is set.")
+        )
+    if upstream.available is False:
+        findings.append(
+            kind("manager.remote-offline").finding(f"{name} is offline, blacked out or blocked.")
+        )
+    if upstream.store_locally is False:
+        findings.append(
+            kind("manager.caching-disabled").finding(
+                f"The remote {name} has storeArtifactsLocally off: nothing from the catalog is "
+                "kept."
+            )
+        )
+    if upstream.metadata_cache_seconds == 0:
+        findings.append(
+            kind("manager.metadata-cache-off").finding(
+                f"{name}: index pages are cached for 0 seconds."
+            )
+        )
+    if upstream.xray:
+        findings.append(kind("manager.xray-enabled").finding(f"{name}: xrayIndex is on."))
+    return findings
+
+
+def mixing_findings(
+    repository: str, kind_name: str, upstreams: Sequence[Upstream], catalog_base: str | None
+) -> list[Finding]:
+    """A virtual/group repository with the catalog and another remote (public PyPI above all)."""
+    catalog = [u for u in upstreams if is_catalog(u, catalog_base)]
+    others = [u for u in upstreams if not is_catalog(u, catalog_base)]
+    if not catalog or not others:
+        return []
+    lines = [
+        f"{u.name}: {u.url} ({'public PyPI' if is_public(u) else 'another upstream'})"
+        for u in others
+    ]
+    return [
+        kind("manager.public-pypi-mixed").finding(
+            f"The {kind_name} repository {repository} has the remote "
+            f"{', '.join(u.name for u in others)} beside the catalog's "
+            f"{', '.join(u.name for u in catalog)}.",
+            detail="\n".join(lines),
+        )
+    ]
+
+
+def permission_findings(
+    user: str, actions: Mapping[str, tuple[str, ...]], catalog_remotes: Sequence[Upstream]
+) -> list[Finding]:
+    """Artifactory: Read alone serves only the cache; fetching new packages needs write."""
+    return [
+        kind("manager.deploy-cache-missing").finding(
+            f"The user {user!r} has {'/'.join(actions.get(u.name, ())) or 'no permission'} on "
+            f"{u.name}, not Deploy/Cache."
+        )
+        for u in catalog_remotes
+        if "write" not in actions.get(u.name, ())
+    ]
+
+
+def config_findings(config: ManagerConfig, product: str, catalog_base: str | None) -> list[Finding]:
+    """Every rule, for the repository one manager URL names (used by ``check``)."""
+    catalog = [u for u in config.upstreams if is_catalog(u, catalog_base)]
+    findings = mixing_findings(config.repository, config.kind, config.upstreams, catalog_base)
+    for upstream in catalog:
+        findings += remote_findings(upstream, product)
+    if config.user_actions is not None and product == "artifactory":
+        findings += permission_findings(config.user, config.user_actions, catalog)
+    return findings
+
+
+# --- the whole manager -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Audit:
+    findings: tuple[Finding, ...]
+    requests: tuple[Exchange, ...]
+
+
+def audit(
+    info: ManagerInfo,
+    client: HttpClient,
+    admin: BasicCredentials,
+    catalog_base: str | None,
+    user: str | None,
+) -> Audit:
+    """Audit every PyPI repository of the manager ``info`` describes."""
+    if info.product == "artifactory":
+        findings = _audit_artifactory(info, client, admin, catalog_base, user)
+    elif info.product == "nexus":
+        findings = _audit_nexus(info, client, admin, catalog_base)
+    else:
+        findings = [
+            kind("manager.admin-api-forbidden").finding(
+                "The manager is neither Artifactory nor Nexus: no configuration API to read."
+            )
+        ]
+    if not any(f.is_problem or f.id == "manager.admin-api-forbidden" for f in findings):
+        findings.insert(0, kind("manager.audit-ok").finding(f"{info.label}: nothing to change."))
+    return Audit(tuple(findings), client.exchanges)
+
+
+def _forbidden(status: int | None, what: str) -> Finding:
+    return kind("manager.admin-api-forbidden").finding(
+        f"The configuration API answered {status} for {what}."
+    )
+
+
+def _audit_artifactory(
+    info: ManagerInfo,
+    client: HttpClient,
+    admin: BasicCredentials,
+    catalog_base: str | None,
+    user: str | None,
+) -> list[Finding]:
+    listing_fetch = client.get(
+        f"{info.api_root}/api/repositories?packageType=pypi",
+        probe="admin: repositories",
+        credentials=admin,
+        accept=JSON,
+    )
+    listing = json_body(listing_fetch)
+    if not isinstance(listing, list):
+        return [_forbidden(listing_fetch.status, "the repository list")]
+    configs: dict[str, dict[str, object]] = {}
+    for row in listing:
+        key = row.get("key") if isinstance(row, dict) else None
+        if not isinstance(key, str):
+            continue
+        fetched = client.get(
+            f"{info.api_root}/api/repositories/{key}",
+            probe=f"admin: {key}",
+            credentials=admin,
+            accept=JSON,
+        )
+        data = json_body(fetched)
+        if not isinstance(data, dict) or not set(data) - PARTIAL_FIELDS:
+            return [
+                kind("manager.admin-api-forbidden").finding(
+                    f"The configuration API gave only the partial view of {key} that "
+                    "non-administrators get."
+                )
+            ]
+        configs[key] = data
+    remotes = {
+        key: artifactory_upstream(data)
+        for key, data in configs.items()
+        if str(data.get("rclass", "")).lower() == "remote"
+    }
+    return _audit_common(
+        remotes,
+        {
+            key: _members(data.get("repositories"))
+            for key, data in configs.items()
+            if str(data.get("rclass", "")).lower() == "virtual"
+        },
+        "virtual",
+        "artifactory",
+        catalog_base,
+        _user_actions(info, client, admin, user),
+        user,
+    )
+
+
+def _members(value: object) -> tuple[str, ...]:
+    return tuple(str(m) for m in value) if isinstance(value, list) else ()
+
+
+def _user_actions(
+    info: ManagerInfo, client: HttpClient, admin: BasicCredentials, user: str | None
+) -> Mapping[str, tuple[str, ...]] | None:
+    return artifactory_user_actions(info.api_root, client, admin, user) if user else None
+
+
+def _audit_nexus(
+    info: ManagerInfo, client: HttpClient, admin: BasicCredentials, catalog_base: str | None
+) -> list[Finding]:
+    listing_fetch = client.get(
+        f"{info.api_root}/service/rest/v1/repositories",
+        probe="admin: repositories",
+        credentials=admin,
+        accept=JSON,
+    )
+    listing = json_body(listing_fetch)
+    if not isinstance(listing, list):
+        return [_forbidden(listing_fetch.status, "the repository list")]
+    proxies: dict[str, Upstream] = {}
+    groups: dict[str, tuple[str, ...]] = {}
+    for row in listing:
+        if not isinstance(row, dict) or row.get("format") != "pypi":
+            continue
+        name, repo_type = str(row.get("name")), str(row.get("type"))
+        if repo_type not in ("proxy", "group"):
+            continue
+        fetched = client.get(
+            f"{info.api_root}/service/rest/v1/repositories/pypi/{repo_type}/{name}",
+            probe=f"admin: {name}",
+            credentials=admin,
+            accept=JSON,
+        )
+        data = json_body(fetched)
+        if not isinstance(data, dict):
+            return [_forbidden(fetched.status, f"the {repo_type} repository {name}")]
+        if repo_type == "proxy":
+            proxies[name] = nexus_upstream(data)
+        else:
+            group = data.get("group") if isinstance(data.get("group"), dict) else {}
+            assert isinstance(group, dict)
+            groups[name] = tuple(str(m) for m in group.get("memberNames", []) or [])
+    return _audit_common(proxies, groups, "group", "nexus", catalog_base, None, None)
+
+
+def _audit_common(
+    remotes: Mapping[str, Upstream],
+    aggregates: Mapping[str, tuple[str, ...]],
+    aggregate_kind: str,
+    product: str,
+    catalog_base: str | None,
+    actions: Mapping[str, tuple[str, ...]] | None,
+    user: str | None,
+) -> list[Finding]:
+    catalog = [u for u in remotes.values() if is_catalog(u, catalog_base)]
+    if not catalog:
+        return [
+            kind("manager.no-catalog-remote").finding(
+                f"None of the {len(remotes)} PyPI remote/proxy repositories points at the catalog.",
+                detail="\n".join(f"{u.name}: {u.url}" for u in remotes.values()),
+            )
+        ]
+    findings: list[Finding] = []
+    for upstream in catalog:
+        findings += remote_findings(upstream, product)
+    for name, members in aggregates.items():
+        upstreams = [remotes[m] for m in members if m in remotes]
+        findings += mixing_findings(name, aggregate_kind, upstreams, catalog_base)
+    if actions is not None and user:
+        findings += permission_findings(user, actions, catalog)
+    return findings
