@@ -211,6 +211,9 @@ def _settings(flags: Flags, redactor: Redactor) -> Settings:
     ):
         if secret is not None:
             redactor.add(secret.reveal(), username=user or "")
+    for endpoint in settings.managers:
+        if endpoint.password.value is not None:
+            redactor.add(endpoint.password.value.reveal(), username=endpoint.username.value or "")
     return settings
 
 

@@ -25,7 +25,7 @@ from asdiag.managers import detect
 from asdiag.managers.audit import audit
 from asdiag.probes import gather, gather_manager
 from asdiag.redact import Redactor
-from asdiag.settings import Settings
+from asdiag.settings import ManagerEndpoint, Settings
 from asdiag.urls import CatalogUrl, UrlError, manager_index_url, parse_catalog_url
 
 
@@ -137,21 +137,22 @@ def _credentials(settings: Settings) -> BasicCredentials | None:
 
 
 def _probe_manager(
-    settings: Settings, evidence: Evidence, redactor: Redactor, environ: Mapping[str, str]
+    endpoint: ManagerEndpoint,
+    settings: Settings,
+    evidence: Evidence,
+    redactor: Redactor,
+    environ: Mapping[str, str],
 ) -> tuple[ManagerEvidence, tuple[Exchange, ...]]:
-    """The probes through the manager, with its own client (its proxy may differ).
+    """The probes through one manager, with its own client (its proxy may differ).
 
     :raises UsageError: for a manager URL that is not an http(s) URL.
     """
-    assert settings.manager_url.value is not None
     try:
-        url = manager_index_url(settings.manager_url.value)
+        url = manager_index_url(endpoint.url.value)
     except UrlError as exc:
         raise UsageError(f"manager URL {exc}") from None
-    password = settings.manager_password.value
-    credentials = (
-        BasicCredentials(settings.manager_username.value or "", password) if password else None
-    )
+    password = endpoint.password.value
+    credentials = BasicCredentials(endpoint.username.value or "", password) if password else None
     admin_password = settings.admin_password.value
     admin = (
         BasicCredentials(settings.admin_username.value or "", admin_password)
@@ -209,10 +210,13 @@ def diagnose(
                     probe_crash = redactor.text(traceback.format_exc())
                 requests = http.exchanges
 
-    if settings.manager_url.value and (only is None or only == "manager"):
-        manager, manager_requests = _probe_manager(settings, evidence, redactor, environ)
-        evidence = replace(evidence, manager=manager)
-        requests += manager_requests
+    if only is None or only == "manager":
+        managers = []
+        for endpoint in settings.managers:
+            seen, manager_requests = _probe_manager(endpoint, settings, evidence, redactor, environ)
+            managers.append(seen)
+            requests += manager_requests
+        evidence = replace(evidence, managers=tuple(managers))
     ctx = Context(settings, url, url_error, proxy, evidence, now or started_at, client)
     findings = evaluate(ctx, probe_crash=probe_crash)
     groups = (only,) if only else tuple(dict.fromkeys(c.group for c in CHECKS))

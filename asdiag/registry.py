@@ -611,6 +611,16 @@ KINDS: tuple[FindingKind, ...] = (
         "seconds, Nexus's 1440 minutes).",
     ),
     FindingKind(
+        "manager.negative-cache-long",
+        S.INFO,
+        "A missing package stays missing for a long time",
+        "The catalog's remote remembers a 404 for more than an hour (Artifactory's Missed "
+        "Retrieval Cache Period, Nexus's negative cache). After the vendor adds a package you "
+        "asked for, the manager keeps answering 404 until that time has passed.",
+        "After a package request is fulfilled, clear the negative cache (Nexus: Invalidate "
+        "cache on the proxy; Artifactory: zap the remote's caches), or shorten the period.",
+    ),
+    FindingKind(
         "manager.admin-api-forbidden",
         S.INFO,
         "The manager's configuration could not be read",

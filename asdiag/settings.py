@@ -46,6 +46,7 @@ CONFIG_KEYS = (
     "manager_url",
     "manager_username",
     "admin_username",
+    "managers",
 )
 
 
@@ -99,6 +100,15 @@ class Flags:
 
 
 @dataclass(frozen=True)
+class ManagerEndpoint:
+    """One repository manager to diagnose: its PyPI URL and the user asdiag asks it as."""
+
+    url: Setting[str]
+    username: Setting[str | None]
+    password: Setting[Secret | None]
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything a run needs to know, frozen once resolved."""
 
@@ -125,6 +135,9 @@ class Settings:
     )
     #: Why the keyring could not be asked for the password (empty: not needed, or it answered).
     keyring_problem: str = ""
+    #: Every manager to diagnose: the one of ``--manager-url`` first, then the profile's
+    #: ``[[managers]]`` (production and development, several data centres).
+    managers: tuple[ManagerEndpoint, ...] = ()
 
     @property
     def shown_url(self) -> str:
@@ -216,8 +229,29 @@ def _check_table(table: Mapping[str, object], where: str) -> None:
         if key == "timeout":
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise UsageError(f"{where}: timeout must be a number of seconds")
+        elif key == "managers":
+            _check_managers(value, where)
         elif not isinstance(value, str):
             raise UsageError(f"{where}: {key} must be a string")
+
+
+def _check_managers(value: object, where: str) -> None:
+    """``[[managers]]``: tables with a ``url`` and an optional ``username``, nothing else."""
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise UsageError(f"{where}: managers must be a list of [[managers]] tables")
+    for number, item in enumerate(value, start=1):
+        if not isinstance(item.get("url"), str):
+            raise UsageError(f"{where}: managers #{number} needs a url (a string)")
+        unknown = set(item) - {"url", "username"}
+        if "password" in item:
+            raise UsageError(
+                f"{where}: managers #{number}: asdiag does not read passwords from the config "
+                "file; use `asdiag login --manager` or ASDIAG_MANAGER_PASSWORD"
+            )
+        if unknown:
+            raise UsageError(f"{where}: managers #{number}: unknown key {sorted(unknown)[0]!r}")
+        if not isinstance(item.get("username", ""), str):
+            raise UsageError(f"{where}: managers #{number}: username must be a string")
 
 
 def _config_layers(
@@ -277,6 +311,55 @@ def _timeout(setting: Setting[object]) -> Setting[float]:
     if not math.isfinite(seconds) or seconds <= 0:
         raise UsageError(f"timeout from {setting.describe()} must be a positive number of seconds")
     return Setting(seconds, setting.source, setting.origin)
+
+
+def _manager_password(
+    url: str, username: str | None, keyring: KeyringLookup | None
+) -> Setting[Secret | None]:
+    """A listed manager's password: its URL's userinfo, else its keyring entry."""
+    parts = urlsplit(url)
+    if parts.password:
+        return Setting(Secret(unquote(parts.password)), Source.URL, "userinfo")
+    if keyring is None or not username:
+        return Setting(None, Source.UNSET)
+    try:
+        service = manager_index_url(url).rstrip("/")
+    except UrlError:
+        return Setting(None, Source.UNSET)
+    outcome = keyring(service, username)
+    if outcome.password is None:
+        return Setting(None, Source.UNSET)
+    return Setting(outcome.password, Source.KEYRING, outcome.backend)
+
+
+def _managers(
+    url: Setting[str | None],
+    username: Setting[str | None],
+    password: Setting[Secret | None],
+    layers: list[_ConfigLayer],
+    keyring: KeyringLookup | None,
+) -> tuple[ManagerEndpoint, ...]:
+    endpoints = []
+    if isinstance(url.value, str):
+        endpoints.append(
+            ManagerEndpoint(Setting(url.value, url.source, url.origin), username, password)
+        )
+    listed = next((layer for layer in layers if "managers" in layer.values), None)
+    items = listed.values["managers"] if listed is not None else []
+    for number, item in enumerate(items if isinstance(items, list) else [], start=1):
+        item_url, item_user = str(item["url"]), item.get("username")
+        if endpoints and item_url == endpoints[0].url.value:
+            continue  # the same manager as --manager-url
+        origin = f"{listed.origin if listed else ''} managers #{number}"
+        user = Setting(item_user if isinstance(item_user, str) else None, Source.CONFIG, origin)
+        endpoints.append(
+            ManagerEndpoint(
+                Setting(item_url, Source.CONFIG, origin),
+                user,
+                _manager_password(item_url, user.value, keyring),
+            )
+        )
+    return tuple(endpoints)
 
 
 def _pip_index(environ: Mapping[str, str]) -> Setting[str | None]:
@@ -405,4 +488,5 @@ def resolve_settings(
         admin_username=admin_username,
         admin_password=admin_password,
         keyring_problem=keyring_problem,
+        managers=_managers(manager_url, manager_username, manager_password, layers, keyring),
     )

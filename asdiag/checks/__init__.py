@@ -153,6 +153,7 @@ CHECKS: tuple[Check, ...] = (
             "manager.remote-credentials-missing",
             "manager.xray-enabled",
             "manager.metadata-cache-off",
+            "manager.negative-cache-long",
         ),
         run=check_manager,
     ),

@@ -49,7 +49,8 @@ class Evidence:
     authenticated: FetchResult | None = None
     #: The CA bundle used, as ``(path, source)``, when a request was made over https.
     ca_bundle: tuple[str, str] | None = None
-    manager: ManagerEvidence | None = None
+    #: One entry per manager diagnosed (``--manager-url``, the profile's ``[[managers]]``).
+    managers: tuple[ManagerEvidence, ...] = ()
 
     @property
     def fetches(self) -> tuple[FetchResult, ...]:

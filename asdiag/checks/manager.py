@@ -38,9 +38,25 @@ def catalog_projects(evidence: Evidence) -> tuple[str, ...] | None:
 
 
 def check_manager(ctx: Context) -> Sequence[Finding]:
-    seen = ctx.evidence.manager
-    if seen is None:
-        return []  # no --manager-url: nothing to say
+    """Each manager diagnosed; with several, each finding names the manager it is about."""
+    managers = ctx.evidence.managers
+    if len(managers) <= 1:
+        return [f for seen in managers for f in _one_manager(ctx, seen)]
+    findings = []
+    for seen in managers:
+        for finding in _one_manager(ctx, seen):
+            if finding.id == "manager.detected":
+                shared = (
+                    f"The {len(managers)} managers diagnosed here share the catalog's 2000 "
+                    "requests per 5 minutes per address (their request logs show the combined "
+                    "rate)."
+                )
+                finding = replace(finding, detail=f"{finding.detail}\n{shared}".strip())
+            findings.append(replace(finding, summary=f"[{seen.url}] {finding.summary}"))
+    return findings
+
+
+def _one_manager(ctx: Context, seen: ManagerEvidence) -> list[Finding]:
     failure = _root_failure(seen)
     if failure is not None:
         return [failure]

@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from asdiag.http import BasicCredentials, HttpClient
 
 PUBLIC_HOSTS = frozenset({"pypi.org", "pypi.python.org", "files.pythonhosted.org"})
+#: A negative cache longer than this delays a newly added package noticeably (seconds).
+NEGATIVE_CACHE_NOTICE = 3600
 
 
 def _location(url: str) -> tuple[str, str]:
@@ -97,6 +99,13 @@ def remote_findings(upstream: Upstream, product: str) -> list[Finding]:
         )
     if upstream.xray:
         findings.append(kind("manager.xray-enabled").finding(f"{name}: xrayIndex is on."))
+    missed = upstream.missed_cache_seconds
+    if missed is not None and missed > NEGATIVE_CACHE_NOTICE:
+        findings.append(
+            kind("manager.negative-cache-long").finding(
+                f"{name} remembers a 404 for {missed // 60} minutes."
+            )
+        )
     return findings
 
 

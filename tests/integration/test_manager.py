@@ -8,6 +8,7 @@ what tells it apart, and a meta-test checks every id is covered.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +16,7 @@ from asdiag.lab import artifactory, nexus
 from asdiag.lab.scenarios import BY_NAME, SECRETS
 from asdiag.lab.server import Lab
 from asdiag.registry import REGISTRY
+from tests.conftest import MemoryKeyring
 from tests.integration.conftest import Run, run_asdiag
 from tests.integration.scripted_server import ORG_ID, PASSWORD, ScriptedServer
 
@@ -175,7 +177,12 @@ def test_the_cases_cover_every_manager_id() -> None:
     }
     from tests.integration.test_manager_audit import ARTIFACTORY_CASES
 
-    produced |= {"manager.audit-ok", "manager.no-catalog-remote", "manager.remote-offline"}
+    produced |= {
+        "manager.audit-ok",
+        "manager.no-catalog-remote",
+        "manager.remote-offline",
+        "manager.negative-cache-long",
+    }
     produced |= {finding_id for _, finding_id in ARTIFACTORY_CASES}  # the audit's, over HTTP
     assert sorted({i for i in REGISTRY if i.startswith("manager.")} - produced) == []
 
@@ -202,3 +209,55 @@ def test_the_manager_flags(lab: Lab, monkeypatch: pytest.MonkeyPatch) -> None:
         "source": "environment",
         "origin": "ASDIAG_ADMIN_PASSWORD",
     }
+
+
+def test_a_profile_lists_several_managers(
+    lab: Lab, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, memory_keyring: MemoryKeyring
+) -> None:
+    """Production Artifactory from --manager-url, a Nexus from the profile (its password in
+    the keyring, as `asdiag login --manager` stores it)."""
+
+    lab.load(BY_NAME["healthy"])
+    nexus_url = f"{lab.base_url}/repository/{nexus.GROUP}/simple/"
+    config = tmp_path / "asdiag.toml"
+    config.write_text(
+        f'[profiles.all]\n[[profiles.all.managers]]\nurl = "{nexus_url}"\n'
+        f'username = "{nexus.DEVELOPER.name}"\n'
+    )
+    login = run_asdiag(
+        "login", "--manager", "--manager-url", nexus_url, "--manager-username", "developer",
+        "--password-stdin", "--no-verify", stdin=nexus.DEVELOPER.password,
+    )  # fmt: skip
+    assert login.exit_code == 0
+    for key, value in lab.target().items():
+        monkeypatch.setenv(key, value)
+    run = run_asdiag(
+        "check", "--format", "json", "--only", "manager", "--config", str(config),
+        "--profile", "all",
+    )  # fmt: skip
+    findings = run.document["findings"]
+    assert isinstance(findings, list)
+    detected = [f for f in findings if f["id"] == "manager.detected"]
+    assert [str(f["summary"]).split("]")[0] for f in detected] == [
+        f"[{lab.target()['ASDIAG_MANAGER_URL']}",
+        f"[{nexus_url}",
+    ]
+    assert "share the catalog's 2000 requests" in str(detected[0]["detail"])
+    assert run.exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ('[[managers]]\nusername = "x"\n', "needs a url"),
+        ('[[managers]]\nurl = "https://a/simple/"\npassword = "p"\n', "does not read passwords"),
+        ('[[managers]]\nurl = "https://a/simple/"\nport = 1\n', "unknown key 'port'"),
+        ('managers = "https://a/simple/"\n', "must be a list"),
+    ],
+)
+def test_bad_manager_tables_are_usage_errors(tmp_path: Path, table: str, message: str) -> None:
+    config = tmp_path / "asdiag.toml"
+    config.write_text(table)
+    run = run_asdiag("check", "--config", str(config))
+    assert run.exit_code == 2
+    assert message in run.stderr

@@ -66,7 +66,9 @@ def test_a_manager_set_up_as_advised(
 ) -> None:
     lab.load(BY_NAME["healthy"])
     run = audit(lab, monkeypatch, product, "--manager-username", "developer", "-v")
-    assert ids(run) == {"manager.audit-ok"}, run.stdout
+    # Nexus's default negative cache is 24 hours: worth knowing, nothing to fix.
+    notice = {"manager.negative-cache-long"} if product == "nexus" else set()
+    assert ids(run) == {"manager.audit-ok"} | notice, run.stdout
     assert run.exit_code == 0
     for secret in SECRETS:
         assert secret not in run.stdout + run.stderr
@@ -78,7 +80,7 @@ def test_public_pypi_in_the_same_repository(
 ) -> None:
     lab.load(BY_NAME["mixed-public-pypi"])
     run = audit(lab, monkeypatch, product)
-    assert ids(run) == {"manager.public-pypi-mixed"}
+    assert ids(run) - {"manager.negative-cache-long"} == {"manager.public-pypi-mixed"}
     assert run.exit_code == 1
 
 
