@@ -24,6 +24,7 @@ from asdiag.managers.config import (
     artifactory_user_actions,
     json_body,
     nexus_upstream,
+    repository_class,
 )
 from asdiag.registry import kind
 from asdiag.urls import CATALOG_HOSTS
@@ -233,14 +234,14 @@ def _audit_artifactory(
     remotes = {
         key: artifactory_upstream(data)
         for key, data in configs.items()
-        if str(data.get("rclass", "")).lower() == "remote"
+        if repository_class(data) == "remote"
     }
     return _audit_common(
         remotes,
         {
             key: _members(data.get("repositories"))
             for key, data in configs.items()
-            if str(data.get("rclass", "")).lower() == "virtual"
+            if repository_class(data) == "virtual"
         },
         "virtual",
         "artifactory",

@@ -83,6 +83,12 @@ def _bool(value: object) -> bool | None:
     return value if isinstance(value, bool) else None
 
 
+def repository_class(data: Mapping[str, object]) -> str:
+    """``remote``, ``virtual`` or ``local``: ``rclass`` in API v1, ``type`` in v2 (reference
+    1.5), upper-case in listings."""
+    return str(data.get("rclass", data.get("type", ""))).lower()
+
+
 def artifactory_upstream(data: Mapping[str, object]) -> Upstream:
     registry = data.get("pyPIRegistryUrl", data.get("pypiRegistryUrl"))
     offline, blacked = data.get("offline"), data.get("blackedOut")
@@ -157,7 +163,7 @@ def _read_artifactory(
     data = json_body(top)
     if not isinstance(data, dict):
         return ConfigRead(None, _refusal(top, f"repository {info.repository}"))
-    kind = str(data.get("rclass", data.get("type", ""))).lower()
+    kind = repository_class(data)
     if not set(data) - PARTIAL_FIELDS:
         return ConfigRead(
             None, "the API gave only the partial configuration it gives non-administrators"
@@ -170,7 +176,7 @@ def _read_artifactory(
             if name == info.repository
             else json_body(get(f"/api/repositories/{name}", f"admin: {name}"))
         )
-        if isinstance(member, dict) and str(member.get("rclass", "")).lower() == "remote":
+        if isinstance(member, dict) and repository_class(member) == "remote":
             upstreams.append(artifactory_upstream(member))
     return ConfigRead(
         ManagerConfig(

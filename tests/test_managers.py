@@ -1,0 +1,170 @@
+"""Manager detection and the configuration rules, pure (shapes from repository-managers.md)."""
+
+from __future__ import annotations
+
+import pytest
+
+from asdiag.managers import ManagerInfo, detect
+from asdiag.managers.audit import config_findings, is_catalog, mixing_findings, remote_findings
+from asdiag.managers.config import (
+    ManagerConfig,
+    Upstream,
+    artifactory_upstream,
+    nexus_upstream,
+    repository_class,
+)
+
+CATALOG = "https://repository.activestate.com/b5865a43-1f24-48df-b6f3-8c932c7aae29/pypi"
+ART = "https://art.example/artifactory/api/pypi/pypi-virtual/simple/"
+NX = "https://nx.example/repository/pypi-group/simple/"
+
+
+@pytest.mark.parametrize(
+    ("url", "headers", "expected"),
+    [
+        (
+            ART,
+            {"x-jfrog-version": "Artifactory/7.98.9 79809900"},
+            ManagerInfo(
+                "artifactory",
+                "pypi-virtual",
+                "7.98.9",
+                api_root="https://art.example/artifactory",
+                evidence="X-JFrog-Version: Artifactory/7.98.9 79809900",
+            ),
+        ),
+        (  # 6.x and early 7.x: the version is in Server
+            ART,
+            {"server": "Artifactory/7.9.1 70901900"},
+            ManagerInfo(
+                "artifactory",
+                "pypi-virtual",
+                "7.9.1",
+                api_root="https://art.example/artifactory",
+                evidence="Server: Artifactory/7.9.1 70901900",
+            ),
+        ),
+        (
+            NX,
+            {"server": "Nexus/3.77.1-01 (COMMUNITY)"},
+            ManagerInfo(
+                "nexus",
+                "pypi-group",
+                "3.77.1-01",
+                "COMMUNITY",
+                api_root="https://nx.example",
+                evidence="Server: Nexus/3.77.1-01 (COMMUNITY)",
+            ),
+        ),
+        (  # a reverse proxy stripped the headers: the URL shape still tells
+            NX,
+            {"server": "nginx"},
+            ManagerInfo(
+                "nexus",
+                "pypi-group",
+                api_root="https://nx.example",
+                evidence="the URL shape /repository/<name>/",
+            ),
+        ),
+        (
+            "https://pypi.example/simple/",
+            {},
+            ManagerInfo("unknown", evidence="neither its headers nor its URL shape"),
+        ),
+    ],
+)
+def test_detect(url: str, headers: dict[str, str], expected: ManagerInfo) -> None:
+    assert detect(url, headers) == expected
+
+
+def test_labels() -> None:
+    assert ManagerInfo("nexus", version="3.77.1-01", edition="OSS").label == (
+        "Nexus Repository 3.77.1-01 (OSS)"
+    )
+    assert ManagerInfo("unknown").label == "an unknown server"
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [({"rclass": "remote"}, "remote"), ({"type": "VIRTUAL"}, "virtual"), ({}, "")],
+)
+def test_repository_class_in_v1_and_v2(data: dict[str, object], expected: str) -> None:
+    assert repository_class(data) == expected
+
+
+def test_artifactory_upstream_reads_both_registry_spellings() -> None:
+    old = artifactory_upstream({"key": "r", "url": CATALOG, "pypiRegistryUrl": CATALOG})
+    new = artifactory_upstream({"key": "r", "url": CATALOG, "pyPIRegistryUrl": CATALOG})
+    assert old.registry_url == new.registry_url == CATALOG
+    full = artifactory_upstream(
+        {
+            "key": "r",
+            "url": CATALOG,
+            "username": "org",
+            "storeArtifactsLocally": False,
+            "offline": False,
+            "blackedOut": True,
+            "retrievalCachePeriodSecs": 0,
+            "xrayIndex": True,
+        }
+    )
+    assert (full.has_credentials, full.store_locally, full.available) == (True, False, False)
+    assert (full.metadata_cache_seconds, full.xray) == (0, True)
+
+
+def test_nexus_upstream_in_minutes_and_blocking() -> None:
+    data = {
+        "name": "p",
+        "online": True,
+        "proxy": {"remoteUrl": CATALOG + "/", "metadataMaxAge": 1440},
+        "negativeCache": {"enabled": False, "timeToLive": 1440},
+        "httpClient": {"blocked": True, "authentication": {"username": "org"}},
+    }
+    upstream = nexus_upstream(data)
+    assert (upstream.metadata_cache_seconds, upstream.missed_cache_seconds) == (86400, 0)
+    assert (upstream.available, upstream.has_credentials) == (False, True)
+
+
+def test_the_catalog_is_its_host_or_the_configured_base() -> None:
+    assert is_catalog(Upstream("r", CATALOG + "/simple/"), None)
+    assert is_catalog(
+        Upstream("r", "http://127.0.0.1:8080/org/pypi/"), "http://127.0.0.1:8080/org/pypi"
+    )
+    assert not is_catalog(Upstream("r", "https://pypi.org"), None)
+
+
+GOOD = Upstream(
+    "as",
+    CATALOG,
+    registry_url=CATALOG,
+    has_credentials=True,
+    store_locally=True,
+    available=True,
+    metadata_cache_seconds=7200,
+    missed_cache_seconds=1800,
+    xray=False,
+)
+
+
+def test_a_remote_set_up_as_advised_has_nothing_to_say() -> None:
+    assert remote_findings(GOOD, "artifactory") == []
+
+
+def test_nexus_has_no_registry_url_to_check() -> None:
+    assert remote_findings(Upstream("p", CATALOG + "/", has_credentials=True), "nexus") == []
+
+
+def test_mixing_names_public_pypi() -> None:
+    public = Upstream("pypi-remote", "https://files.pythonhosted.org", "https://pypi.org")
+    (finding,) = mixing_findings("v", "virtual", [GOOD, public], None)
+    assert finding.id == "manager.public-pypi-mixed"
+    assert "pypi-remote: https://files.pythonhosted.org (public PyPI)" in finding.detail
+    assert mixing_findings("v", "virtual", [GOOD], None) == []
+    assert mixing_findings("v", "virtual", [public], None) == []  # no catalog in it
+
+
+def test_config_findings_check_the_users_write_permission() -> None:
+    config = ManagerConfig("v", "virtual", ("as",), (GOOD,), {"as": ("read",)}, "ci")
+    (finding,) = config_findings(config, "artifactory", None)
+    assert finding.id == "manager.deploy-cache-missing"
+    assert finding.summary == "The user 'ci' has read on as, not Deploy/Cache."
