@@ -8,6 +8,7 @@ fast.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import getpass
 import io
@@ -15,7 +16,7 @@ import logging
 import os
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -477,6 +478,14 @@ def manager(
     _guarded(redactor, verbose > 0, run)
 
 
+class FailOn(StrEnum):
+    """What makes ``asdiag requirements`` exit 1."""
+
+    MISSING = "missing"
+    NO_WHEEL = "no-wheel"
+    WARN = "warn"
+
+
 class Via(StrEnum):
     """Which index ``asdiag package`` asks (kept equal to ``asdiag.package.VIA_CHOICES``)."""
 
@@ -585,6 +594,151 @@ def package(
         return exit_code(report.findings, strict=strict)
 
     _guarded(redactor, verbose > 0, run)
+
+
+@app.command()
+def requirements(
+    files: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="FILE...",
+            help="requirements files (with -r/-c includes), pylock.toml, pyproject.toml.",
+        ),
+    ],
+    *,
+    platform: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--platform",
+            help="Target (as for `asdiag package`); repeatable [default: the five presets].",
+            show_default=False,
+        ),
+    ] = None,
+    python: Annotated[
+        list[str] | None,
+        typer.Option("--python", help="Target Python X.Y; repeatable.", show_default=False),
+    ] = None,
+    via: Annotated[
+        Via,
+        typer.Option(help="Ask the catalog, the repository manager, or both (auto: what is set)."),
+    ] = Via.AUTO,
+    concurrency: Annotated[
+        int, typer.Option(help="Requests in flight at once.", min=1, max=64)
+    ] = 16,
+    fail_on: Annotated[
+        FailOn,
+        typer.Option(help="Exit 1 on: missing packages only, any failure, or warnings too."),
+    ] = FailOn.NO_WHEEL,
+    probe_files: Annotated[
+        bool, typer.Option("--probe-files", help="Also GET one byte of each target's file.")
+    ] = False,
+    pre: Annotated[bool, typer.Option("--pre", help="Consider pre-releases.")] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Run even above half of the catalog's rate limit (see the ledger)."
+        ),
+    ] = False,
+    manager_url: ManagerUrlOption = None,
+    manager_username: ManagerUsernameOption = None,
+    catalog_url: CatalogUrlOption = None,
+    username: UsernameOption = None,
+    password_stdin: PasswordStdinOption = False,
+    profile: ProfileOption = None,
+    config: ConfigOption = None,
+    timeout: TimeoutOption = None,
+    ca_bundle: CaBundleOption = None,
+    output_format: FormatOption = OutputFormat.HUMAN,
+    verbose: VerboseOption = 0,
+) -> None:
+    """Triage a whole project's dependencies at once, for every target, inside the rate limit.
+
+    Exit codes: 0 nothing failed (per --fail-on), 1 something did, 2 usage error or the
+    ledger refused, 3 some projects could not be checked.
+    """
+    redactor = Redactor()
+
+    def run() -> int:
+        from asdiag.batch import BatchOptions, diagnose_requirements, exit_code_for
+        from asdiag.ledger import Ledger, default_path
+        from asdiag.platforms import make_targets
+        from asdiag.settings import Flags
+
+        for path in files:
+            if not Path(path).is_file():
+                raise UsageError(f"{path}: no such file")
+        targets = make_targets(platform or (), python or ())
+        password = _read_password(redactor) if password_stdin else None
+        flags = Flags(
+            catalog_url,
+            username,
+            password,
+            timeout,
+            ca_bundle,
+            profile,
+            config,
+            manager_url=manager_url,
+            manager_username=manager_username,
+        )
+        settings = _settings(flags, redactor)
+        _configure_logging(verbose, redactor)
+        options = BatchOptions(
+            targets=targets,
+            requested_platforms=bool(platform),
+            requested_pythons=bool(python),
+            pre=pre,
+            concurrency=concurrency,
+            probe_files=probe_files,
+            force=force,
+        )
+        with _progress(output_format is not OutputFormat.JSON) as progress:
+            report = diagnose_requirements(
+                settings,
+                files,
+                options,
+                via=str(via),
+                redactor=redactor,
+                environ=os.environ,
+                ledger=Ledger(default_path()),
+                progress=progress,
+            )
+        code = exit_code_for(report, str(fail_on))
+        if output_format is OutputFormat.JSON:
+            from asdiag.render.batch import render_batch_json
+
+            text = render_batch_json(report, settings, verbose=verbose > 0, code=code)
+        elif output_format is OutputFormat.MARKDOWN:
+            from asdiag.render.batch import render_batch_markdown
+
+            text = render_batch_markdown(report, code=code)
+        else:
+            from asdiag.render.batch import render_batch
+
+            text = _to_text(
+                render_batch(report, verbose=verbose > 0, strict=fail_on is FailOn.WARN)
+            )
+        _write(text, redactor)
+        return code
+
+    _guarded(redactor, verbose > 0, run)
+
+
+@contextlib.contextmanager
+def _progress(wanted: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr, only for a person at a terminal (never with JSON)."""
+    if not wanted or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("Checking", total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield advance
 
 
 @app.command()

@@ -16,8 +16,8 @@ COMMAND_IDS = {"manager.audit-ok": "manager", "manager.no-catalog-remote": "mana
 
 def _check_of(finding_id: str) -> str:
     """The check that reports an id, or the command (``package``, ``manager``) that does."""
-    if finding_id.startswith("package."):
-        return "package"
+    if finding_id.startswith(("package.", "requirements.")):
+        return finding_id.split(".")[0]
     if finding_id in COMMAND_IDS:
         return COMMAND_IDS[finding_id]
     return next((c.name for c in CHECKS if finding_id in c.ids), "")

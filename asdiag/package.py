@@ -270,6 +270,8 @@ class Options:
     requested_pythons: bool = False
     pre: bool = False
     rows: int = 3
+    #: One-byte GETs of each target's file (``asdiag requirements`` only with --probe-files).
+    probe_files: bool = True
 
 
 def matching(request: PackageRequest, found: tuple[Release, ...], pre: bool) -> tuple[Release, ...]:
@@ -555,7 +557,7 @@ def not_found(
     )
     findings.append(
         kind("package.not-found").finding(
-            f"{page_url} answered 404: the {index.name} does not hold {request.name}.",
+            f"The {index.name} does not hold {request.name}: {page_url} answered 404.",
             detail=vendor_request,
             evidence=evidence,
         )
@@ -672,7 +674,7 @@ def triage_one(
         )
         return PackageResult(request, index.name, url, (*notes, finding))
     result, probes = decide(request, index, page, url, options, fetched.exchanges)
-    probe_findings = tuple(_probe(dist, index, client) for dist in probes)
+    probe_findings = tuple(_probe(dist, index, client) for dist in probes if options.probe_files)
     findings = (*notes, *result.findings, *(f for f in probe_findings if f is not None))
     return PackageResult(
         request, index.name, url, findings, result.matrix, result.versions, result.chosen

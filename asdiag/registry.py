@@ -915,6 +915,33 @@ KINDS: tuple[FindingKind, ...] = (
         "manylinux_2_17 wheel that fits the same machine.",
         "Pass every platform the target accepts, as the --platform flags shown.",
     ),
+    # --- requirements (asdiag requirements) ---------------------------------------------------
+    FindingKind(
+        "requirements.file-problem",
+        S.FAIL,
+        "A requirements file cannot be read",
+        "A file, an include (-r, -c) or a line cannot be read or parsed. pip stops at such a "
+        "line; asdiag reports it and checks the rest.",
+        "Fix the lines shown (file:line), or the include paths (relative to the including file).",
+    ),
+    FindingKind(
+        "requirements.uncheckable",
+        S.INFO,
+        "Requirements that name no index project",
+        "URL requirements, local paths and editable installs are not fetched from an index, so "
+        "the catalog cannot be asked about them.",
+        "Nothing to change for asdiag; for a curated setup, prefer packages from the catalog.",
+    ),
+    FindingKind(
+        "requirements.not-checked",
+        S.ERROR,
+        "Some projects were not checked",
+        "The index answered 429 and asked for a longer pause than asdiag waits, so the batch "
+        "stopped sending requests. The projects listed were not checked; nothing is guessed "
+        "about them.",
+        "Run asdiag again after the time in Retry-After; check fewer packages at once; look for "
+        "what else spends the rate limit (manager caching off, CI without a cache).",
+    ),
 )
 
 REGISTRY: dict[str, FindingKind] = {kind.id: kind for kind in KINDS}

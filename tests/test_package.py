@@ -729,7 +729,7 @@ def test_not_found_fills_in_the_vendor_request():
     (finding,) = found
     assert finding.severity is S.FAIL
     assert finding.summary == (
-        "https://idx.example/simple/numpy/ answered 404: the catalog does not hold NumPy."
+        "The catalog does not hold NumPy: https://idx.example/simple/numpy/ answered 404."
     )
     assert finding.detail.splitlines() == [
         "Request for the catalog vendor:",
@@ -749,7 +749,7 @@ def test_not_found_without_a_range_asks_for_the_latest():
     options = Options(targets(["linux"], ["3.12"]))
     (finding,) = not_found(request("demo"), MANAGER, "u", None, options, ())
     assert "  Version or range: the latest" in finding.detail.splitlines()
-    assert "the manager does not hold demo" in finding.summary
+    assert "The manager does not hold demo" in finding.summary
 
 
 def test_not_found_adds_near_misses_when_there_are_any():

@@ -48,7 +48,7 @@ def check_client(ctx: Context) -> Sequence[Finding]:
         return [skip("Not evaluated: the client configuration was not read.")]
     findings: list[Finding] = []
     findings += _unreadable(config)
-    findings += _secrets(config)
+    findings += _secrets(config.entries)
     findings += _indexes(ctx, config)
     findings += _cache(config)
     findings += _netrc(config)
@@ -84,9 +84,9 @@ def _unreadable(config: ClientConfig) -> list[Finding]:
     ]
 
 
-def _secrets(config: ClientConfig) -> list[Finding]:
+def _secrets(entries: Sequence[IndexEntry]) -> list[Finding]:
     findings = []
-    with_password = [e for e in config.entries if password_of(e.url)]
+    with_password = [e for e in entries if password_of(e.url)]
     if with_password:
         findings.append(
             kind("client.credentials-in-config").finding(
@@ -94,7 +94,7 @@ def _secrets(config: ClientConfig) -> list[Finding]:
                 detail="\n".join(_where(e) for e in with_password),
             )
         )
-    unencoded = [(e, unencoded_password_chars(e.url)) for e in config.entries]
+    unencoded = [(e, unencoded_password_chars(e.url)) for e in entries]
     unencoded = [(e, chars) for e, chars in unencoded if chars]
     if unencoded:
         findings.append(
@@ -195,3 +195,19 @@ def _keyring_provider(ctx: Context, config: ClientConfig) -> list[Finding]:
         return []
     where = f"{provider.value} ({provider.origin.describe()})" if provider else "auto (default)"
     return [kind("client.keyring-provider").finding(f"pip's keyring-provider is {where}.")]
+
+
+def requirements_index_findings(entries: Sequence[IndexEntry]) -> list[Finding]:
+    """What a requirements file's own index lines change: an extra index or find-links beside
+    the private one, and passwords written in them."""
+    findings = _secrets(entries)
+    extras = [e for e in entries if e.role in ("extra", "find-links")]
+    if extras:
+        findings.insert(
+            0,
+            kind("client.public-index-mixed").finding(
+                f"The requirements files add {len(extras)} index(es) beside the private one.",
+                detail="\n".join(_where(e) for e in extras),
+            ),
+        )
+    return findings
