@@ -246,20 +246,20 @@ class _Job:
 
 
 def _jobs(parsed: ParsedFiles, targets: tuple[Target, ...]) -> list[_Job]:
-    """Distinct projects, each with the targets whose markers include it."""
-    wanted: dict[str, tuple[SpecifierSet, tuple[str, ...], list[Target]]] = {}
+    """Distinct projects, each with the targets whose markers include it. Markers can also
+    change the range per target (``numpy>=3; python_version >= "3.12"``): then each range is
+    its own job, for its own targets, as pip would see it on each."""
+    wanted: dict[tuple[str, str], tuple[SpecifierSet, tuple[str, ...], list[Target]]] = {}
     for target in targets:
         environment = marker_environment(target.key, target.os, target.python)
         for project, specifier, entries in projects_for(parsed, environment):
             origins = tuple(dict.fromkeys(e.origin.describe() for e in entries))
-            wanted.setdefault(project, (specifier, origins, []))[2].append(target)
-    jobs = []
-    for project, (specifier, origins, applies) in wanted.items():
-        text = f"{project}{specifier}"
-        jobs.append(
-            _Job(PackageRequest(text, project, project, specifier), origins, tuple(applies))
-        )
-    return jobs
+            key = (project, str(specifier))
+            wanted.setdefault(key, (specifier, origins, []))[2].append(target)
+    return [
+        _Job(PackageRequest(f"{project}{spec}", project, project, specifier), origins, tuple(on))
+        for (project, spec), (specifier, origins, on) in wanted.items()
+    ]
 
 
 def _batch_findings(parsed: ParsedFiles) -> list[Finding]:
