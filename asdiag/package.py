@@ -647,8 +647,48 @@ def _page_failure(index: Index, url: str, fetched: FetchResult) -> Finding:
 def triage_one(
     request: PackageRequest, index: Index, client: HttpClient, roots: _Roots, options: Options
 ) -> PackageResult:
-    """Fetch, decide, probe: one package at one index."""
+    """Fetch, decide, probe: one package at one index (the synchronous driver; ``batch.py``
+    drives the same steps with asyncio)."""
     url = index.project_url(request.project)
+    fetched = client.get(url, probe=page_probe(request), credentials=index.credentials)
+    names = roots.names(index) if is_not_found(fetched) else None
+    result, probes = judge_page(request, index, url, fetched, names, options)
+    if not options.probe_files or not probes:
+        return result
+    files = [
+        (
+            dist,
+            client.get(
+                dist.url, probe=file_probe(dist), credentials=index.credentials, byte_range=True
+            ),
+        )
+        for dist in probes
+    ]
+    return with_probes(result, files)
+
+
+def page_probe(request: PackageRequest) -> str:
+    return f"page {request.project}"
+
+
+def file_probe(dist: DistFile) -> str:
+    return f"file {dist.filename}"
+
+
+def is_not_found(fetched: FetchResult) -> bool:
+    """A plain 404 for the project page: the index's project list can then suggest names."""
+    return fetched.failure is None and fetched.status == 404
+
+
+def judge_page(
+    request: PackageRequest,
+    index: Index,
+    url: str,
+    fetched: FetchResult,
+    root_names: Sequence[str] | None,
+    options: Options,
+) -> tuple[PackageResult, tuple[DistFile, ...]]:
+    """Everything about one project page, purely: the findings, and the files worth probing."""
     notes: list[Finding] = []
     if request.name != request.project:
         notes.append(
@@ -657,13 +697,14 @@ def triage_one(
                 f"{url}."
             )
         )
-    fetched = client.get(url, probe=f"page {request.project}", credentials=index.credentials)
     response = fetched.response
-    if response is not None and response.status == 404 and fetched.failure is None:
-        found = not_found(request, index, url, roots.names(index), options, fetched.exchanges)
-        return PackageResult(request, index.name, url, (*notes, *found))
+    if is_not_found(fetched):
+        found = not_found(request, index, url, root_names, options, fetched.exchanges)
+        return PackageResult(request, index.name, url, (*notes, *found)), ()
     if response is None or fetched.failure is not None or response.status != 200:
-        return PackageResult(request, index.name, url, (*notes, _page_failure(index, url, fetched)))
+        return PackageResult(
+            request, index.name, url, (*notes, _page_failure(index, url, fetched))
+        ), ()
     page = parse_project_page(response.body, response.content_type, _final_url(fetched, url))
     if isinstance(page, NotAProjectPage):
         head = fetched.exchanges[-1].body_head[:200]
@@ -672,13 +713,17 @@ def triage_one(
             detail=f"Content-Type: {response.content_type or '(none)'}\nBody starts: {head!r}",
             evidence=fetched.exchanges,
         )
-        return PackageResult(request, index.name, url, (*notes, finding))
+        return PackageResult(request, index.name, url, (*notes, finding)), ()
     result, probes = decide(request, index, page, url, options, fetched.exchanges)
-    probe_findings = tuple(_probe(dist, index, client) for dist in probes if options.probe_files)
-    findings = (*notes, *result.findings, *(f for f in probe_findings if f is not None))
-    return PackageResult(
-        request, index.name, url, findings, result.matrix, result.versions, result.chosen
-    )
+    return replace(result, findings=(*notes, *result.findings)), probes
+
+
+def with_probes(
+    result: PackageResult, files: Sequence[tuple[DistFile, FetchResult]]
+) -> PackageResult:
+    """The result with what the file probes found (nothing when every file answered)."""
+    found = [probe_finding(dist, fetched) for dist, fetched in files]
+    return replace(result, findings=(*result.findings, *(f for f in found if f is not None)))
 
 
 def _final_url(fetched: FetchResult, fallback: str) -> str:
@@ -687,10 +732,8 @@ def _final_url(fetched: FetchResult, fallback: str) -> str:
     return fetched.exchanges[-1].url if fetched.exchanges else fallback
 
 
-def _probe(dist: DistFile, index: Index, client: HttpClient) -> Finding | None:
-    fetched = client.get(
-        dist.url, probe=f"file {dist.filename}", credentials=index.credentials, byte_range=True
-    )
+def probe_finding(dist: DistFile, fetched: FetchResult) -> Finding | None:
+    """What a one-byte GET of ``dist`` says: nothing when it answered, else why not."""
     response = fetched.response
     if response is not None and fetched.failure is None and response.status in (200, 206):
         return None
