@@ -647,10 +647,9 @@ def _page_failure(index: Index, url: str, fetched: FetchResult) -> Finding:
 def triage_one(
     request: PackageRequest, index: Index, client: HttpClient, roots: _Roots, options: Options
 ) -> PackageResult:
-    """Fetch, decide, probe: one package at one index (the synchronous driver; ``batch.py``
-    drives the same steps with asyncio)."""
+    """Fetch, decide, probe: one package at one index."""
     url = index.project_url(request.project)
-    fetched = client.get(url, probe=page_probe(request), credentials=index.credentials)
+    fetched = client.get(url, probe=f"page {request.project}", credentials=index.credentials)
     names = roots.names(index) if is_not_found(fetched) else None
     result, probes = judge_page(request, index, url, fetched, names, options)
     if not options.probe_files or not probes:
@@ -659,20 +658,15 @@ def triage_one(
         (
             dist,
             client.get(
-                dist.url, probe=file_probe(dist), credentials=index.credentials, byte_range=True
+                dist.url,
+                probe=f"file {dist.filename}",
+                credentials=index.credentials,
+                byte_range=True,
             ),
         )
         for dist in probes
     ]
     return with_probes(result, files)
-
-
-def page_probe(request: PackageRequest) -> str:
-    return f"page {request.project}"
-
-
-def file_probe(dist: DistFile) -> str:
-    return f"file {dist.filename}"
 
 
 def is_not_found(fetched: FetchResult) -> bool:
