@@ -907,13 +907,15 @@ def login(
                 environ=os.environ,
                 redactor=redactor,
             )
-        backend = keyring_store(base, user, password)
+        backend, warning = keyring_store(base, user, password)
         services = " and ".join(keyring_services(base))
         _write(
             f"Stored the password for {user} in {backend} under {services} "
             f"({fingerprint(password)}; {checked}).\n",
             redactor,
         )
+        if warning:
+            _write(f"asdiag: warning: {warning}.\n", redactor, err=True)
         return 0
 
     _guarded(redactor, False, run)

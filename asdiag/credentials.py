@@ -119,13 +119,14 @@ def keyring_lookup(service: str, username: str, timeout: float = KEYRING_TIMEOUT
 
 def keyring_store(
     base_url: str, username: str, password: Secret, timeout: float = KEYRING_TIMEOUT
-) -> str:
-    """Store the password under both services; returns the backend's name.
+) -> tuple[str, str]:
+    """Store the password under both services; returns the backend's name and, for a backend
+    that keeps it unencrypted, a warning.
 
     :raises CredentialsError: when there is no usable backend, or it fails or hangs.
     """
 
-    def store() -> str:
+    def store() -> tuple[str, str]:
         import keyring
 
         backend = keyring.get_keyring()
@@ -134,7 +135,7 @@ def keyring_store(
             raise CredentialsError(f"cannot store the password: {problem}")
         for service in keyring_services(base_url):
             backend.set_password(service, username, password.reveal())
-        return backend_name(backend)
+        return backend_name(backend), plaintext_warning(backend)
 
     return _keyring_call(store, timeout, "store the password")
 

@@ -113,16 +113,14 @@ class Index:
 
 # --- the matrix ----------------------------------------------------------------------------------
 
-#: What a target would get from one version: a platform wheel, a pure-Python wheel, only an
-#: sdist to build, nothing, or nothing because Requires-Python excludes its Python.
-FIT_KINDS = ("wheel", "pure", "sdist", "none", "python")
-
 
 @dataclass(frozen=True)
 class Cell:
     target: str  # Target.key
     python: str  # "3.12"
-    kind: str  # one of FIT_KINDS
+    #: What the target would get from this version: "wheel" (a platform wheel), "pure", "sdist"
+    #: (only the sdist, to build), "none", or "python" (Requires-Python excludes it).
+    kind: str
     file: str | None = None
 
 

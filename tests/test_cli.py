@@ -205,3 +205,12 @@ def test_strict_turns_warnings_into_failure() -> None:
     relaxed = run_asdiag("check", "--catalog-url", url, "--only", "url")
     strict = run_asdiag("check", "--catalog-url", url, "--only", "url", "--strict")
     assert (relaxed.exit_code, strict.exit_code) == (0, 1)
+
+
+def test_closed_choices_equal_the_library_s() -> None:
+    from asdiag.cli import AuthStyle, Via
+    from asdiag.lab.catalog import AUTH_STYLES
+    from asdiag.package import VIA_CHOICES
+
+    assert tuple(str(v) for v in Via) == VIA_CHOICES
+    assert tuple(str(a) for a in AuthStyle) == AUTH_STYLES

@@ -69,8 +69,9 @@ def test_services_are_the_base_url_then_the_host() -> None:
 
 
 def test_store_lookup_remove_round_trip(memory_keyring: MemoryKeyring) -> None:
-    name = keyring_store(BASE, ORG, Secret(SECRET))
+    name, warning = keyring_store(BASE, ORG, Secret(SECRET))
     assert name.endswith("MemoryKeyring")
+    assert warning == ""
     assert memory_keyring.secrets == {
         (BASE, ORG): SECRET,
         ("repository.activestate.com", ORG): SECRET,
@@ -201,3 +202,10 @@ def test_the_keyring_is_not_asked_when_a_password_is_given(
 ) -> None:
     resolved = settings(ASDIAG_PASSWORD="given-pw-1")
     assert (resolved.password.source, resolved.keyring_problem) == (Source.ENVIRONMENT, "")  # type: ignore[attr-defined]
+
+
+def test_a_plaintext_backend_is_named_as_such() -> None:
+    plaintext = type("PlaintextKeyring", (MemoryKeyring,), {"__module__": "keyrings.alt.file"})
+    keyring.set_keyring(plaintext())
+    _, warning = keyring_store(BASE, ORG, Secret(SECRET))
+    assert warning == "keyrings.alt's PlaintextKeyring stores the password unencrypted on disk"

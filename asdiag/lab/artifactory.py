@@ -102,7 +102,7 @@ class Artifactory:
             return _errors(401, message, ("WWW-Authenticate", f'Basic realm="{REALM}"'))
         parts = path.strip("/").split("/")
         if parts[:2] == ["api", "pypi"] and len(parts) >= 4:
-            return self._pypi(user, parts[2], parts[3:], request.path.endswith("/"))
+            return self._pypi(user, parts[2], parts[3:])
         if parts[:2] == ["api", "repositories"]:
             return self._repositories(user, parts[2:], request)
         if parts[:4] == ["api", "v2", "security", "permissions"]:
@@ -211,7 +211,7 @@ class Artifactory:
 
     # --- the PyPI API --------------------------------------------------------------------------
 
-    def _pypi(self, user: User, key: str, rest: list[str], slash: bool) -> Reply:
+    def _pypi(self, user: User, key: str, rest: list[str]) -> Reply:
         if key not in self._repo_keys():
             return _errors(404, f"Repository '{key}' not found")
         actions = self._actions(user)

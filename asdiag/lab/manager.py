@@ -46,7 +46,6 @@ class Outcome:
     links: tuple[Link, ...] = ()
     names: tuple[str, ...] = ()
     content: bytes = b""
-    from_cache: bool = False
 
 
 class ProxyRepo:
@@ -84,7 +83,7 @@ class ProxyRepo:
     def page(self, project: str, *, may_fetch: bool = True) -> Outcome:
         cached = self.cached_page(project)
         if cached is not None:
-            return Outcome(200, links=cached, from_cache=True)
+            return Outcome(200, links=cached)
         if not may_fetch:
             return Outcome(404)
         fetched = self.upstream.get(urljoin(self.index_url, project + "/"))
@@ -101,7 +100,7 @@ class ProxyRepo:
         with self._lock:
             cached = self._files.get(link.filename)
         if cached is not None:
-            return Outcome(200, content=cached, from_cache=True)
+            return Outcome(200, content=cached)
         if not may_fetch:
             return Outcome(404)
         fetched = self.upstream.get(link.href, accept="*/*")

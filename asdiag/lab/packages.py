@@ -67,10 +67,6 @@ class Dist:
     def sha256(self) -> str:
         return hashlib.sha256(self.content).hexdigest()
 
-    @cached_property
-    def metadata_sha256(self) -> str:
-        return hashlib.sha256(self.metadata).hexdigest()
-
     def _wheel(self) -> bytes:
         assert self.tag is not None
         dist_info = self.filename.split("-")[0] + f"-{self.version}.dist-info"
