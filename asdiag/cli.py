@@ -353,7 +353,8 @@ def check(
         typer.Option(hidden=True, help="Evaluate as if at this time (reproducing a report)."),
     ] = None,
 ) -> None:
-    """Diagnose a catalog: URL, network, TLS, authentication, index, rate limits.
+    """Diagnose a catalog and what stands in front of it: URL, network, TLS, authentication,
+    index, rate limits, the repository manager, and what pip and uv are configured with.
 
     Exit codes: 0 nothing failed, 1 a check failed, 2 usage error, 3 diagnosis incomplete.
     """
