@@ -55,3 +55,9 @@ def first_fix(findings: tuple[Finding, ...]) -> Finding | None:
             if finding.severity is severity:
                 return finding
     return None
+
+
+def start_here(findings: tuple[Finding, ...]) -> Finding | None:
+    """The first fix to show: :func:`first_fix` among the findings that have one (a crashed
+    check has no remediation; a warning after it still has something to change)."""
+    return first_fix(tuple(f for f in findings if f.remediation is not None))

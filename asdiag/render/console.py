@@ -15,7 +15,7 @@ from asdiag.doctor import Report, exit_code
 from asdiag.evidence import Exchange
 from asdiag.findings import Finding, Severity
 from asdiag.redact import redact_url
-from asdiag.render import GROUP_TITLES, counts_line, first_fix
+from asdiag.render import GROUP_TITLES, counts_line, start_here
 
 MARKS: dict[Severity, tuple[str, str]] = {
     Severity.OK: ("✓", "green"),
@@ -103,7 +103,7 @@ def summary_line(findings: tuple[Finding, ...], *, strict: bool = False) -> Text
     """The counts, the exit code, and the fix to start with."""
     code = exit_code(findings, strict=strict)
     line = Text.assemble(("Result: ", "bold"), counts_line(findings), f" (exit {code}).")
-    fix = first_fix(findings)
+    fix = start_here(findings)
     if fix is not None and fix.remediation is not None:
         line.append(f"\nStart here: {fix.id}: ", style="bold")
         line.append(fix.remediation.text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from asdiag import __version__
 from asdiag.doctor import Report, exit_code
-from asdiag.render import counts_line, first_fix
+from asdiag.render import counts_line, start_here
 from asdiag.render.console import MARKS, exchange_line
 
 
@@ -27,7 +27,7 @@ def render_markdown(report: Report, *, verbose: bool = False, strict: bool = Fal
         f"- Result: {counts_line(report.findings)}, exit code {code}",
         "",
     ]
-    fix = first_fix(report.findings)
+    fix = start_here(report.findings)
     if fix is not None and fix.remediation is not None:
         out += [f"**Start here:** `{fix.id}`: {fix.remediation.text}", ""]
     out += ["| | Finding | Summary |", "|---|---|---|"]

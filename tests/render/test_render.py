@@ -18,7 +18,7 @@ from asdiag.doctor import Report, exit_code
 from asdiag.evidence import CaBundle, Exchange, ProxyChoice
 from asdiag.findings import Finding, Severity
 from asdiag.registry import kind
-from asdiag.render import counts_line, first_fix
+from asdiag.render import counts_line, first_fix, start_here
 from asdiag.render.console import render_report
 from asdiag.render.json import render_json
 from asdiag.render.markdown import render_markdown
@@ -414,3 +414,11 @@ def test_exchange_without_a_status_shows_the_error() -> None:
     )
     assert "> GET https://x.example/simple/ -> refused: no (5 ms, anonymous)" in text
     assert exit_code((finding,)) == 1
+
+
+def test_start_here_skips_a_crash_for_a_finding_with_a_fix() -> None:
+    crash = plain("dns", S.ERROR, "dns")
+    warning = kind("url.trailing-slash").finding("Stray slash.")
+    assert first_fix((crash, warning)) == crash
+    assert start_here((crash, warning)) == warning
+    assert start_here((crash,)) is None
