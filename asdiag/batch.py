@@ -250,14 +250,23 @@ def _jobs(parsed: ParsedFiles, targets: tuple[Target, ...]) -> list[_Job]:
     change the range per target (``numpy>=3; python_version >= "3.12"``): then each range is
     its own job, for its own targets, as pip would see it on each."""
     wanted: dict[tuple[str, str], tuple[SpecifierSet, tuple[str, ...], list[Target]]] = {}
+    locked: dict[str, tuple[str, ...]] = {}
     for target in targets:
         environment = marker_environment(target.key, target.os, target.python)
         for project, specifier, entries in projects_for(parsed, environment):
             origins = tuple(dict.fromkeys(e.origin.describe() for e in entries))
             key = (project, str(specifier))
             wanted.setdefault(key, (specifier, origins, []))[2].append(target)
+            files = tuple(f for e in entries for f in e.pinned_files)
+            locked[project] = tuple(dict.fromkeys((*locked.get(project, ()), *files)))
     return [
-        _Job(PackageRequest(f"{project}{spec}", project, project, specifier), origins, tuple(on))
+        _Job(
+            PackageRequest(
+                f"{project}{spec}", project, project, specifier, locked.get(project, ())
+            ),
+            origins,
+            tuple(on),
+        )
         for (project, spec), (specifier, origins, on) in wanted.items()
     ]
 

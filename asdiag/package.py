@@ -62,6 +62,8 @@ class PackageRequest:
     name: str  # as typed, for display
     project: str  # normalised, for URLs and comparisons
     specifier: SpecifierSet
+    #: The file names a lock file (``pylock.toml``) pins: each must be on the project page.
+    locked_files: tuple[str, ...] = ()
 
     @property
     def pinned(self) -> bool:
@@ -317,6 +319,16 @@ def decide(
         ),
     )
     findings += _hash_findings(found, evidence)
+    listed = {dist.filename for dist in page.files}
+    missing_locked = [name for name in request.locked_files if name not in listed]
+    if missing_locked:
+        findings.append(
+            kind("package.locked-file-missing").finding(
+                f"{request.text}: the lock file pins {', '.join(missing_locked)}, which the "
+                "index does not list.",
+                evidence=evidence,
+            )
+        )
     probes: list[DistFile] = []
     chosen: dict[str, str] = {}
     if candidates:

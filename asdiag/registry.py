@@ -880,6 +880,16 @@ KINDS: tuple[FindingKind, ...] = (
         "pip runs.",
     ),
     FindingKind(
+        "package.locked-file-missing",
+        S.FAIL,
+        "A file the lock pins is not in the index",
+        "The lock file (pylock.toml) names exact files, and the index does not list one of "
+        "them: an installer that follows the lock fails, even though the version may be there "
+        "with other files (another build, another platform).",
+        "Lock against the index your installs use (the repository manager), or ask the vendor "
+        "for the build the lock names.",
+    ),
+    FindingKind(
         "package.file-unreachable",
         S.FAIL,
         "The index lists a file that cannot be downloaded",

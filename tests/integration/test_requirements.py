@@ -217,3 +217,33 @@ def test_no_secret_in_any_output(lab: Lab, monkeypatch: pytest.MonkeyPatch, tmp_
     assert "package.missing-in-manager" in {
         f["id"] for f in rows[("cryptography", "manager")]["findings"]
     }
+
+
+def test_a_lock_file_s_exact_versions_and_files(catalog: Lab, tmp_path: Path) -> None:
+    """pylock.toml: the pinned version must match, and every file it names must be listed."""
+    lock = tmp_path / "pylock.toml"
+    lock.write_text(
+        'lock-version = "1.0"\ncreated-by = "test"\n\n'
+        '[[packages]]\nname = "requests"\nversion = "2.32.3"\n'
+        "wheels = [\n"
+        '  {name = "requests-2.32.3-py3-none-any.whl", url = "https://x/a.whl", '
+        'hashes = {sha256 = "aa"}},\n'
+        '  {name = "requests-2.32.3-cp312-cp312-win_amd64.whl", url = "https://x/b.whl", '
+        'hashes = {sha256 = "bb"}},\n'
+        "]\n\n"
+        '[[packages]]\nname = "typing-extensions"\nversion = "4.12.2"\n'
+        'wheels = [{name = "typing_extensions-4.12.2-py3-none-any.whl", url = "https://x/c.whl", '
+        'hashes = {sha256 = "cc"}}]\n'
+    )
+    run = requirements(str(lock), "--platform", "windows", "--python", "3.12")
+    rows = packages(run)
+    assert rows["requests"]["package"] == "requests==2.32.3"
+    missing = next(
+        f
+        for f in rows["requests"]["findings"]
+        if f["id"] == "package.locked-file-missing"  # type: ignore[union-attr]
+    )
+    assert "requests-2.32.3-cp312-cp312-win_amd64.whl" in missing["summary"]
+    assert "py3-none-any" not in missing["summary"]
+    assert ids_of(rows["typing-extensions"]) == {"package.ok"}
+    assert run.exit_code == 1
