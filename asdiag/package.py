@@ -29,6 +29,7 @@ from packaging.utils import (
 )
 from packaging.version import InvalidVersion, Version
 
+from asdiag.checks.index import repository_version_findings
 from asdiag.errors import UsageError
 from asdiag.evidence import Exchange, FetchResult
 from asdiag.findings import Finding, Severity
@@ -719,7 +720,11 @@ def judge_page(
         )
         return PackageResult(request, index.name, url, (*notes, finding)), ()
     result, probes = decide(request, index, page, url, options, fetched.exchanges)
-    return replace(result, findings=(*notes, *result.findings)), probes
+    version = tuple(
+        replace(f, evidence=fetched.exchanges)
+        for f in repository_version_findings(page.api_version)
+    )
+    return replace(result, findings=(*notes, *result.findings, *version)), probes
 
 
 def with_probes(

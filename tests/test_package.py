@@ -12,7 +12,7 @@ from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
 from asdiag.errors import UsageError
-from asdiag.evidence import Exchange
+from asdiag.evidence import Exchange, FetchResult, Response
 from asdiag.findings import Finding, Severity
 from asdiag.package import (
     Cell,
@@ -26,6 +26,7 @@ from asdiag.package import (
     cross_check,
     decide,
     indexes_for,
+    judge_page,
     matching,
     near_misses,
     not_found,
@@ -1107,3 +1108,20 @@ def test_results_serialise_with_their_matrix():
         ],
     }
     assert replace(result, matrix=None).to_dict(verbose=False)["matrix"] is None
+
+
+@pytest.mark.parametrize(
+    ("declared", "severity"), [("1.0", None), ("1.9", S.WARN), ("2.0", S.FAIL), ("two", S.WARN)]
+)
+def test_a_project_page_s_api_version_is_judged(declared, severity):
+    url = CATALOG.project_url("demo")
+    body = (
+        f'<html><head><meta name="pypi:repository-version" content="{declared}"></head>'
+        f'<body><a href="{FILES}{PURE}">x</a></body></html>'
+    ).encode()
+    fetched = FetchResult(EVIDENCE, Response(url, 200, (("content-type", "text/html"),), body))
+    opts = Options(targets(["linux"], ["3.12"]))
+    result, _ = judge_page(request("demo"), CATALOG, url, fetched, None, opts)
+    found = [f for f in result.findings if f.id == "index.repository-version"]
+    assert [f.severity for f in found] == ([] if severity is None else [severity])
+    assert "package.ok" in {f.id for f in result.findings}

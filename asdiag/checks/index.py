@@ -54,11 +54,13 @@ def check_index(ctx: Context) -> Sequence[Finding]:
     else:
         noun = "project" if count == 1 else "projects"
         findings.append(kind("index.ok").finding(f"{count} {noun} listed ({label}{version})."))
-    findings.extend(_repository_version(parsed.api_version))
+    findings.extend(repository_version_findings(parsed.api_version))
     return findings
 
 
-def _repository_version(declared: str | None) -> list[Finding]:
+def repository_version_findings(declared: str | None) -> list[Finding]:
+    """PEP 629: a higher major version is incompatible (fail), a higher minor one is not
+    (warn); used for the index root here and for project pages by ``asdiag package``."""
     if declared is None:
         return []
     version = parse_api_version(declared)
