@@ -19,6 +19,8 @@ from asdiag.redact import Secret, redact_url
 
 #: Hosts that serve the vendor's curated catalog; vendor-specific rules apply only there.
 CATALOG_HOSTS = frozenset({"repository.activestate.com"})
+#: Public PyPI's index and file hosts.
+PUBLIC_HOSTS = frozenset({"pypi.org", "pypi.python.org", "files.pythonhosted.org"})
 
 _SIMPLE_SUFFIX = re.compile(r"(?:/simple)+/*$", re.IGNORECASE)
 
@@ -165,3 +167,26 @@ def manager_index_url(text: str) -> str:
         raise UrlError(text, "it is not an http(s) URL with a host")
     netloc = parts.netloc.rpartition("@")[2].lower()  # no userinfo; IPv6 brackets kept
     return urlunsplit((parts.scheme, netloc, parts.path.rstrip("/") + "/", "", ""))
+
+
+def index_location(url: str) -> tuple[str, str]:
+    """Host and path, without a trailing slash or ``/simple`` (``/+simple``): what makes two
+    URLs name one index, whether written as a base (the catalog) or as pip's index URL."""
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/")
+    for suffix in ("/simple", "/+simple"):
+        path = path.removesuffix(suffix)
+    return ((parts.hostname or "").lower(), path.rstrip("/"))
+
+
+def is_catalog_url(url: str, catalog_base: str | None) -> bool:
+    """The vendor's host, or the same index as the catalog URL being diagnosed."""
+    location = index_location(url)
+    if location[0] in CATALOG_HOSTS:
+        return True
+    return catalog_base is not None and location == index_location(catalog_base)
+
+
+def is_public_url(url: str) -> bool:
+    """A URL on public PyPI's hosts."""
+    return (urlsplit(url).hostname or "").lower() in PUBLIC_HOSTS

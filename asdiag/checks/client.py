@@ -16,25 +16,16 @@ from asdiag.client_config import ClientConfig, IndexEntry, password_of, unencode
 from asdiag.findings import Finding
 from asdiag.registry import kind
 from asdiag.settings import Source
-from asdiag.urls import CATALOG_HOSTS
-
-PUBLIC_HOSTS = frozenset({"pypi.org", "pypi.python.org", "files.pythonhosted.org"})
+from asdiag.urls import index_location, is_catalog_url, is_public_url
 
 
 def _where(entry: IndexEntry) -> str:
     return f"{entry.shown_url} ({entry.tool} {entry.role}, {entry.origin.describe()})"
 
 
-def _location(url: str) -> tuple[str, str]:
-    """Host and path without a trailing ``/simple``: what makes two index URLs the same index."""
-    parts = urlsplit(url)
-    path = parts.path.rstrip("/")
-    path = path[: -len("/simple")] if path.endswith("/simple") else path
-    return ((parts.hostname or "").lower(), path.rstrip("/"))
-
-
 def _is_public(url: str | None) -> bool:
-    return url is None or (urlsplit(url).hostname or "").lower() in PUBLIC_HOSTS
+    """``None`` is pip's default index: public PyPI."""
+    return url is None or is_public_url(url)
 
 
 def _is_private_index(url: str | None) -> bool:
@@ -113,9 +104,9 @@ def _private_locations(ctx: Context) -> set[tuple[str, str]]:
     """The indexes being diagnosed: the catalog's base and the manager's URL."""
     places = set()
     if ctx.url is not None:
-        places.add(_location(ctx.url.base))
+        places.add(index_location(ctx.url.base))
     if ctx.settings.manager_url.value:
-        places.add(_location(ctx.settings.manager_url.value))
+        places.add(index_location(ctx.settings.manager_url.value))
     return places
 
 
@@ -146,19 +137,14 @@ def _indexes(ctx: Context, config: ClientConfig) -> list[Finding]:
             )
         if tool != "pip":
             continue
-        host = (urlsplit(primary_url).hostname or "").lower() if primary_url else ""
-        direct = host in CATALOG_HOSTS or (
-            ctx.url is not None
-            and primary_url is not None
-            and _location(primary_url) == _location(ctx.url.base)
-        )
-        if direct and primary is not None:
+        catalog_base = ctx.url.base if ctx.url is not None else None
+        if primary is not None and is_catalog_url(primary.url, catalog_base):
             findings.append(
                 kind("client.direct-catalog").finding(
                     f"pip's index is the catalog: {_where(primary)}."
                 )
             )
-        elif private and (primary_url is None or _location(primary_url) not in private):
+        elif private and (primary_url is None or index_location(primary_url) not in private):
             shown = _where(primary) if primary else "public PyPI (no index-url is set)"
             findings.append(kind("client.index-mismatch").finding(f"pip uses {shown}."))
     return findings

@@ -27,35 +27,21 @@ from asdiag.managers.config import (
     repository_class,
 )
 from asdiag.registry import kind
-from asdiag.urls import CATALOG_HOSTS
+from asdiag.urls import index_location, is_catalog_url, is_public_url
 
 if TYPE_CHECKING:
     from asdiag.http import BasicCredentials, HttpClient
 
-PUBLIC_HOSTS = frozenset({"pypi.org", "pypi.python.org", "files.pythonhosted.org"})
 #: A negative cache longer than this delays a newly added package noticeably (seconds).
 NEGATIVE_CACHE_NOTICE = 3600
 
 
-def _location(url: str) -> tuple[str, str]:
-    """Host and path, without a trailing slash or ``/simple``: what makes two URLs one index."""
-    parts = urlsplit(url)
-    path = parts.path.rstrip("/")
-    for suffix in ("/simple", "/+simple"):
-        path = path.removesuffix(suffix)
-    return ((parts.hostname or "").lower(), path.rstrip("/"))
-
-
 def is_catalog(upstream: Upstream, catalog_base: str | None) -> bool:
-    host, _ = _location(upstream.url)
-    if host in CATALOG_HOSTS:
-        return True
-    return catalog_base is not None and _location(upstream.url) == _location(catalog_base)
+    return is_catalog_url(upstream.url, catalog_base)
 
 
 def is_public(upstream: Upstream) -> bool:
-    hosts = {_location(url)[0] for url in (upstream.url, upstream.registry_url or "")}
-    return bool(hosts & PUBLIC_HOSTS)
+    return any(is_public_url(url) for url in (upstream.url, upstream.registry_url or "") if url)
 
 
 def remote_findings(upstream: Upstream, product: str) -> list[Finding]:
@@ -69,7 +55,8 @@ def remote_findings(upstream: Upstream, product: str) -> list[Finding]:
             )
         )
     if product == "artifactory" and (
-        upstream.registry_url is None or _location(upstream.registry_url) != _location(upstream.url)
+        upstream.registry_url is None
+        or index_location(upstream.registry_url) != index_location(upstream.url)
     ):
         findings.append(
             kind("manager.registry-url-missing").finding(
