@@ -8,10 +8,9 @@ ledger), which is how ``asdiag demo`` runs several in turn on one port.
 
 from __future__ import annotations
 
+import logging
 import shlex
-import sys
 import threading
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -33,6 +32,8 @@ from asdiag.lab.scenarios import (
     Scenario,
 )
 from asdiag.lab.web import App, Reply, Request, text
+
+log = logging.getLogger(__name__)
 
 HOST = "127.0.0.1"
 #: Projects an earlier install already brought into the managers' caches.
@@ -274,8 +275,8 @@ class _Handler(BaseHTTPRequestHandler):
         lab = self.server.lab
         try:
             reply = lab.dispatch(request)
-        except Exception:  # a lab bug must not take the server down; say it where it is seen
-            traceback.print_exc(file=sys.stderr)
+        except Exception:  # a lab bug must not take the server down; the log says what happened
+            log.exception("lab: %s %s failed", request.method, request.path)
             reply = text(500, "asdiag lab: internal error\n")
         # send_response_only: the Server header is the simulated product's, sent once below.
         self.send_response_only(reply.status)
