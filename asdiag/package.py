@@ -40,10 +40,9 @@ from asdiag.registry import kind
 from asdiag.settings import Settings
 from asdiag.simple_api import (
     DistFile,
-    NotAnIndex,
     NotAProjectPage,
     ProjectPage,
-    parse_index_root,
+    listed_projects,
     parse_project_page,
 )
 from asdiag.urls import UrlError, manager_index_url, parse_catalog_url
@@ -623,15 +622,7 @@ class _Roots:
                 fetched = self.client.get(
                     index.simple_url, probe="index-root", credentials=index.credentials
                 )
-                response = fetched.response
-                parsed = (
-                    parse_index_root(response.body, response.content_type)
-                    if response is not None and response.status == 200
-                    else None
-                )
-                self._names[index.simple_url] = (
-                    None if parsed is None or isinstance(parsed, NotAnIndex) else parsed.projects
-                )
+                self._names[index.simple_url] = listed_projects(fetched)
             return self._names[index.simple_url]
 
 

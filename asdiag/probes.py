@@ -13,7 +13,7 @@ from asdiag.evidence import FetchResult, ProxyChoice
 from asdiag.http import BasicCredentials, HttpClient, HttpOptions, resolve_host
 from asdiag.managers import WELL_KNOWN_PUBLIC, detect
 from asdiag.managers.config import read_config
-from asdiag.simple_api import NotAnIndex, ProjectPage, parse_index_root, parse_project_page
+from asdiag.simple_api import ProjectPage, listed_projects, parse_project_page
 from asdiag.urls import CatalogUrl
 
 _NO_RETRY = frozenset({429}) | frozenset(range(500, 600))
@@ -70,7 +70,7 @@ def gather_manager(
     info = detect(url, headers)
     if root.status != 200:
         return ManagerEvidence(url, root, info)
-    listed = _projects(root)
+    listed = listed_projects(root)
     pages = tuple(
         (name, client.get(f"{url}{name}/", probe=f"manager page {name}", credentials=credentials))
         for name in dict.fromkeys(canonicalize_name(n) for n in (catalog_projects or ()))
@@ -94,14 +94,6 @@ def gather_manager(
         else None
     )
     return ManagerEvidence(url, root, info, pages, public_probe, file_probe, config)
-
-
-def _projects(fetched: FetchResult) -> tuple[str, ...] | None:
-    response = fetched.response
-    if response is None:
-        return None
-    parsed = parse_index_root(response.body, response.content_type)
-    return None if isinstance(parsed, NotAnIndex) else parsed.projects
 
 
 def _file_probe(

@@ -17,7 +17,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urldefrag, urljoin, urlsplit
+
+if TYPE_CHECKING:
+    from asdiag.evidence import FetchResult
 
 JSON_CONTENT_TYPE = "application/vnd.pypi.simple.v1+json"
 HTML_CONTENT_TYPES = frozenset({"text/html", "application/vnd.pypi.simple.v1+html"})
@@ -112,6 +116,15 @@ def parse_index_root(body: bytes, content_type: str) -> IndexRoot | NotAnIndex:
     if content_type in HTML_CONTENT_TYPES or (not content_type and body.lstrip()[:1] == b"<"):
         return _parse_html_root(body)
     return NotAnIndex(f"the Content-Type is {content_type or 'missing'}, not HTML or PEP 691 JSON")
+
+
+def listed_projects(fetched: FetchResult | None) -> tuple[str, ...] | None:
+    """The projects an index root lists, when it answered 200 with an index; else ``None``."""
+    response = fetched.response if fetched is not None else None
+    if response is None or response.status != 200:
+        return None
+    parsed = parse_index_root(response.body, response.content_type)
+    return None if isinstance(parsed, NotAnIndex) else parsed.projects
 
 
 def _parse_json_root(body: bytes, content_type: str) -> IndexRoot | NotAnIndex:

@@ -21,7 +21,7 @@ from asdiag.managers import WELL_KNOWN_PUBLIC
 from asdiag.managers.audit import config_findings, is_catalog
 from asdiag.managers.config import Upstream
 from asdiag.registry import kind
-from asdiag.simple_api import NotAnIndex, parse_index_root
+from asdiag.simple_api import NotAnIndex, listed_projects, parse_index_root
 
 _NO_RETRY = frozenset({429}) | frozenset(range(500, 600))
 
@@ -29,11 +29,9 @@ _NO_RETRY = frozenset({429}) | frozenset(range(500, 600))
 def catalog_projects(evidence: Evidence) -> tuple[str, ...] | None:
     """The catalog's project list, from the catalog probes (authenticated answer first)."""
     for fetch in (evidence.authenticated, evidence.anonymous):
-        response = fetch.response if fetch is not None else None
-        if response is not None and response.status == 200:
-            parsed = parse_index_root(response.body, response.content_type)
-            if not isinstance(parsed, NotAnIndex):
-                return parsed.projects
+        names = listed_projects(fetch)
+        if names is not None:
+            return names
     return None
 
 
@@ -114,20 +112,16 @@ def _root_failure(seen: ManagerEvidence) -> Finding | None:
             f"{seen.url} answered {response.status}{f'; Retry-After: {retry}' if retry else ''}.",
             evidence=evidence,
         )
-    if isinstance(parse_index_root(response.body, response.content_type), NotAnIndex):
-        reason = parse_index_root(response.body, response.content_type)
-        assert isinstance(reason, NotAnIndex)
+    parsed = parse_index_root(response.body, response.content_type)
+    if isinstance(parsed, NotAnIndex):
         return kind("manager.not-simple").finding(
-            f"{seen.url} answered 200, but {reason.reason}.", evidence=evidence
+            f"{seen.url} answered 200, but {parsed.reason}.", evidence=evidence
         )
     return None
 
 
 def _listed(seen: ManagerEvidence) -> tuple[str, ...]:
-    response = seen.root.response
-    assert response is not None
-    parsed = parse_index_root(response.body, response.content_type)
-    return () if isinstance(parsed, NotAnIndex) else parsed.projects
+    return listed_projects(seen.root) or ()
 
 
 def _detected(seen: ManagerEvidence) -> Finding:
