@@ -205,16 +205,15 @@ def _settings(flags: Flags, redactor: Redactor) -> Settings:
     from asdiag.settings import resolve_settings
 
     settings = resolve_settings(flags, os.environ, keyring=keyring_lookup)
-    for secret, user in (
-        (settings.password.value, settings.username.value),
-        (settings.manager_password.value, settings.manager_username.value),
-        (settings.admin_password.value, settings.admin_username.value),
-    ):
-        if secret is not None:
-            redactor.add(secret.reveal(), username=user or "")
-    for endpoint in settings.managers:
-        if endpoint.password.value is not None:
-            redactor.add(endpoint.password.value.reveal(), username=endpoint.username.value or "")
+    pairs = [
+        (settings.password, settings.username),
+        (settings.manager_password, settings.manager_username),
+        (settings.admin_password, settings.admin_username),
+        *((endpoint.password, endpoint.username) for endpoint in settings.managers),
+    ]
+    for secret, user in pairs:
+        if secret.value is not None:
+            redactor.add(secret.value.reveal(), username=user.value or "")
     return settings
 
 

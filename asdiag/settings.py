@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 from urllib.parse import unquote, urlsplit
 
-from asdiag.credentials import KeyringLookup, KeyringOutcome, netrc_lookup
+from asdiag.credentials import KeyringLookup, netrc_lookup
 from asdiag.errors import UsageError
 from asdiag.redact import Secret, redact_url
 from asdiag.urls import UrlError, manager_index_url, parse_catalog_url
@@ -316,7 +316,8 @@ def _timeout(setting: Setting[object]) -> Setting[float]:
 def _manager_password(
     url: str, username: str | None, keyring: KeyringLookup | None
 ) -> Setting[Secret | None]:
-    """A listed manager's password: its URL's userinfo, else its keyring entry."""
+    """A manager's password, after ASDIAG_MANAGER_PASSWORD: its URL's userinfo, else its own
+    keyring entry (the manager's URL without credentials, as `login --manager` stores it)."""
     parts = urlsplit(url)
     if parts.password:
         return Setting(Secret(unquote(parts.password)), Source.URL, "userinfo")
@@ -443,29 +444,16 @@ def resolve_settings(
     manager_username = _as_str(
         _pick("manager_username", flags.manager_username, "ASDIAG_MANAGER_USERNAME", env, layers)
     )
-    manager_password: Setting[Secret | None] = Setting(None, Source.UNSET)
     manager_parts = urlsplit(manager_url.value) if isinstance(manager_url.value, str) else None
+    if manager_username.value is None and manager_parts is not None and manager_parts.username:
+        manager_username = Setting(unquote(manager_parts.username), Source.URL, "userinfo")
+    manager_password: Setting[Secret | None] = Setting(None, Source.UNSET)
     if env.get("ASDIAG_MANAGER_PASSWORD"):
         manager_password = Setting(
             Secret(env["ASDIAG_MANAGER_PASSWORD"]), Source.ENVIRONMENT, "ASDIAG_MANAGER_PASSWORD"
         )
-    elif manager_parts is not None and manager_parts.password:
-        manager_password = Setting(Secret(unquote(manager_parts.password)), Source.URL, "userinfo")
-    if manager_username.value is None and manager_parts is not None and manager_parts.username:
-        manager_username = Setting(unquote(manager_parts.username), Source.URL, "userinfo")
-    if (
-        manager_password.value is None
-        and keyring is not None
-        and isinstance(manager_url.value, str)
-        and manager_username.value
-    ):
-        try:  # the manager's URL without credentials: its own keyring entry (`login --manager`)
-            service = manager_index_url(manager_url.value).rstrip("/")
-        except UrlError:
-            service = ""  # reported by the manager check
-        outcome = keyring(service, manager_username.value) if service else KeyringOutcome()
-        if outcome.password is not None:
-            manager_password = Setting(outcome.password, Source.KEYRING, outcome.backend)
+    elif isinstance(manager_url.value, str):
+        manager_password = _manager_password(manager_url.value, manager_username.value, keyring)
     admin_username = _as_str(
         _pick("admin_username", flags.admin_username, "ASDIAG_ADMIN_USERNAME", env, layers)
     )
