@@ -16,8 +16,8 @@ from asdiag.evidence import Exchange
 from asdiag.findings import Finding
 from asdiag.managers import ManagerInfo
 from asdiag.managers.config import (
-    JSON,
     PARTIAL_FIELDS,
+    AdminApi,
     ManagerConfig,
     Upstream,
     artifactory_upstream,
@@ -161,10 +161,11 @@ def audit(
     user: str | None,
 ) -> Audit:
     """Audit every PyPI repository of the manager ``info`` describes."""
+    api = AdminApi(info.api_root, client, admin)
     if info.product == "artifactory":
-        findings = _audit_artifactory(info, client, admin, catalog_base, user)
+        findings = _audit_artifactory(api, catalog_base, user)
     elif info.product == "nexus":
-        findings = _audit_nexus(info, client, admin, catalog_base)
+        findings = _audit_nexus(api, catalog_base)
     else:
         findings = [
             kind("manager.admin-api-forbidden").finding(
@@ -182,19 +183,8 @@ def _forbidden(status: int | None, what: str) -> Finding:
     )
 
 
-def _audit_artifactory(
-    info: ManagerInfo,
-    client: HttpClient,
-    admin: BasicCredentials,
-    catalog_base: str | None,
-    user: str | None,
-) -> list[Finding]:
-    listing_fetch = client.get(
-        f"{info.api_root}/api/repositories?packageType=pypi",
-        probe="admin: repositories",
-        credentials=admin,
-        accept=JSON,
-    )
+def _audit_artifactory(api: AdminApi, catalog_base: str | None, user: str | None) -> list[Finding]:
+    listing_fetch = api.get("/api/repositories?packageType=pypi", "admin: repositories")
     listing = json_body(listing_fetch)
     if not isinstance(listing, list):
         return [_forbidden(listing_fetch.status, "the repository list")]
@@ -203,12 +193,7 @@ def _audit_artifactory(
         key = row.get("key") if isinstance(row, dict) else None
         if not isinstance(key, str):
             continue
-        fetched = client.get(
-            f"{info.api_root}/api/repositories/{key}",
-            probe=f"admin: {key}",
-            credentials=admin,
-            accept=JSON,
-        )
+        fetched = api.get(f"/api/repositories/{key}", f"admin: {key}")
         data = json_body(fetched)
         if not isinstance(data, dict) or not set(data) - PARTIAL_FIELDS:
             return [
@@ -233,7 +218,7 @@ def _audit_artifactory(
         "virtual",
         "artifactory",
         catalog_base,
-        _user_actions(info, client, admin, user),
+        artifactory_user_actions(api, user) if user else None,
         user,
     )
 
@@ -242,21 +227,8 @@ def _members(value: object) -> tuple[str, ...]:
     return tuple(str(m) for m in value) if isinstance(value, list) else ()
 
 
-def _user_actions(
-    info: ManagerInfo, client: HttpClient, admin: BasicCredentials, user: str | None
-) -> Mapping[str, tuple[str, ...]] | None:
-    return artifactory_user_actions(info.api_root, client, admin, user) if user else None
-
-
-def _audit_nexus(
-    info: ManagerInfo, client: HttpClient, admin: BasicCredentials, catalog_base: str | None
-) -> list[Finding]:
-    listing_fetch = client.get(
-        f"{info.api_root}/service/rest/v1/repositories",
-        probe="admin: repositories",
-        credentials=admin,
-        accept=JSON,
-    )
+def _audit_nexus(api: AdminApi, catalog_base: str | None) -> list[Finding]:
+    listing_fetch = api.get("/service/rest/v1/repositories", "admin: repositories")
     listing = json_body(listing_fetch)
     if not isinstance(listing, list):
         return [_forbidden(listing_fetch.status, "the repository list")]
@@ -268,11 +240,8 @@ def _audit_nexus(
         name, repo_type = str(row.get("name")), str(row.get("type"))
         if repo_type not in ("proxy", "group"):
             continue
-        fetched = client.get(
-            f"{info.api_root}/service/rest/v1/repositories/pypi/{repo_type}/{name}",
-            probe=f"admin: {name}",
-            credentials=admin,
-            accept=JSON,
+        fetched = api.get(
+            f"/service/rest/v1/repositories/pypi/{repo_type}/{name}", f"admin: {name}"
         )
         data = json_body(fetched)
         if not isinstance(data, dict):

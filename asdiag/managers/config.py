@@ -135,9 +135,9 @@ def read_config(
     """Read the configuration of the repository ``info`` names, as ``admin``."""
     before = len(client.exchanges)
     if info.product == "artifactory":
-        outcome = _read_artifactory(info, client, admin, manager_user)
+        outcome = _read_artifactory(AdminApi(info.api_root, client, admin), info, manager_user)
     elif info.product == "nexus":
-        outcome = _read_nexus(info, client, admin)
+        outcome = _read_nexus(AdminApi(info.api_root, client, admin), info)
     else:
         outcome = ConfigRead(None, "the manager is neither Artifactory nor Nexus")
     exchanges = client.exchanges[before:]
@@ -153,12 +153,22 @@ def _refusal(fetched: FetchResult, what: str) -> str:
     return f"the admin API answered {status} for {what}"
 
 
-def _read_artifactory(
-    info: ManagerInfo, client: HttpClient, admin: BasicCredentials, manager_user: str | None
-) -> ConfigRead:
-    def get(path: str, probe: str) -> FetchResult:
-        return client.get(f"{info.api_root}{path}", probe=probe, credentials=admin, accept=JSON)
+@dataclass(frozen=True)
+class AdminApi:
+    """One manager's REST API, asked for JSON as an administrator."""
 
+    root: str  # ``https://host/artifactory`` or ``https://host`` (ManagerInfo.api_root)
+    client: HttpClient
+    admin: BasicCredentials
+
+    def get(self, path: str, probe: str) -> FetchResult:
+        return self.client.get(
+            f"{self.root}{path}", probe=probe, credentials=self.admin, accept=JSON
+        )
+
+
+def _read_artifactory(api: AdminApi, info: ManagerInfo, manager_user: str | None) -> ConfigRead:
+    get = api.get
     top = get(f"/api/repositories/{info.repository}", "admin: repository")
     data = json_body(top)
     if not isinstance(data, dict):
@@ -184,22 +194,15 @@ def _read_artifactory(
             kind,
             members,
             tuple(upstreams),
-            artifactory_user_actions(info.api_root, client, admin, manager_user)
-            if manager_user
-            else None,
+            artifactory_user_actions(api, manager_user) if manager_user else None,
             manager_user or "",
         )
     )
 
 
-def artifactory_user_actions(
-    api_root: str, client: HttpClient, admin: BasicCredentials, user: str
-) -> Mapping[str, tuple[str, ...]] | None:
+def artifactory_user_actions(api: AdminApi, user: str) -> Mapping[str, tuple[str, ...]] | None:
     """Per repository, the actions permission targets give ``user`` (V2 permissions API)."""
-
-    def get(path: str, probe: str) -> FetchResult:
-        return client.get(f"{api_root}{path}", probe=probe, credentials=admin, accept=JSON)
-
+    get = api.get
     listing = json_body(get("/api/v2/security/permissions", "admin: permissions"))
     if not isinstance(listing, list):
         return None
@@ -216,10 +219,9 @@ def artifactory_user_actions(
     return {key: tuple(sorted(value)) for key, value in actions.items()}
 
 
-def _read_nexus(info: ManagerInfo, client: HttpClient, admin: BasicCredentials) -> ConfigRead:
+def _read_nexus(api: AdminApi, info: ManagerInfo) -> ConfigRead:
     def get(kind: str, name: str) -> FetchResult:
-        url = f"{info.api_root}/service/rest/v1/repositories/pypi/{kind}/{name}"
-        return client.get(url, probe=f"admin: {kind} {name}", credentials=admin, accept=JSON)
+        return api.get(f"/service/rest/v1/repositories/pypi/{kind}/{name}", f"admin: {kind} {name}")
 
     first = get("group", info.repository)
     data = json_body(first)
