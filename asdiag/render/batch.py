@@ -12,8 +12,8 @@ from rich.text import Text
 from asdiag import __version__
 from asdiag.batch import BatchReport, Outcome
 from asdiag.findings import SEVERITY_ORDER, Finding, Severity
-from asdiag.render.console import MARKS, exchange_line, finding_lines, summary_line
-from asdiag.render.json import SCHEMA
+from asdiag.render.console import MARKS, finding_lines, requests_section, summary_line
+from asdiag.render.json import envelope, severity_counts
 from asdiag.render.markdown import markdown_cell
 from asdiag.settings import Settings
 
@@ -73,9 +73,8 @@ def render_batch(report: BatchReport, *, verbose: bool, strict: bool) -> Rendera
         parts += [Text(""), Text("What to change", style="bold underline")]
     for finding in _deduplicated(problems):
         parts.extend(finding_lines(finding, verbose=verbose))
-    if verbose and report.requests:
-        parts += [Text(""), Text(f"Requests ({len(report.requests)})", style="bold underline")]
-        parts += [Text("  " + exchange_line(e)) for e in report.requests]
+    if verbose:
+        parts += requests_section(report.requests)
     parts += [Text(""), summary_line(report.findings, strict=strict)]
     return Group(*parts)
 
@@ -93,20 +92,13 @@ def _deduplicated(findings: list[Finding]) -> list[Finding]:
 
 
 def render_batch_json(report: BatchReport, settings: Settings, *, verbose: bool, code: int) -> str:
-    counts = {str(s): sum(f.severity is s for f in report.findings) for s in SEVERITY_ORDER}
     document = {
-        "schema": SCHEMA,
-        "tool": {"name": "asdiag", "version": __version__},
-        "command": "requirements",
-        "started_at": report.started_at.isoformat(timespec="seconds"),
-        "duration_ms": round(report.duration_ms, 1),
-        "exit_code": code,
-        "settings": settings.to_dict(),
+        **envelope("requirements", report.started_at, report.duration_ms, code, settings),
         "files": list(report.files),
         "targets": [
             {"key": t.key, "label": t.label, "python": t.python_text} for t in report.targets
         ],
-        "summary": counts,
+        "summary": severity_counts(report.findings),
         "packages": [
             {
                 "package": o.request.text,

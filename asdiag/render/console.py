@@ -83,13 +83,19 @@ def render_report(report: Report, *, verbose: bool = False, strict: bool = False
         parts.append(Text(GROUP_TITLES.get(group, group), style="bold underline"))
         for finding in findings:
             parts.extend(finding_lines(finding, verbose=verbose))
-    if verbose and report.requests:
-        parts.append(Text(""))
-        parts.append(Text(f"Requests ({len(report.requests)})", style="bold underline"))
-        parts += [_padded(Text(exchange_line(e)), 2) for e in report.requests]
+    if verbose:
+        parts += requests_section(report.requests)
     parts.append(Text(""))
     parts.append(summary_line(report.findings, strict=strict))
     return Group(*parts)
+
+
+def requests_section(requests: tuple[Exchange, ...]) -> list[RenderableType]:
+    """``-v``: every request of the run, one redacted line each (nothing when none)."""
+    if not requests:
+        return []
+    title = Text(f"Requests ({len(requests)})", style="bold underline")
+    return [Text(""), title, *(_padded(Text(exchange_line(e)), 2) for e in requests)]
 
 
 def _subject(report: Report) -> str:

@@ -14,11 +14,10 @@ from rich.text import Text
 
 from asdiag import __version__
 from asdiag.doctor import exit_code
-from asdiag.findings import SEVERITY_ORDER
 from asdiag.package import Cell, Matrix, PackageReport, PackageResult
 from asdiag.render import counts_line
-from asdiag.render.console import exchange_line, finding_lines, summary_line
-from asdiag.render.json import SCHEMA
+from asdiag.render.console import exchange_line, finding_lines, requests_section, summary_line
+from asdiag.render.json import envelope, severity_counts
 from asdiag.render.markdown import markdown_cell
 from asdiag.settings import Settings
 
@@ -80,9 +79,8 @@ def render_package_report(report: PackageReport, *, verbose: bool, strict: bool)
             parts.append(matrix_table(result.matrix))
         for finding in result.findings:
             parts.extend(finding_lines(finding, verbose=verbose))
-    if verbose and report.requests:
-        parts += [Text(""), Text(f"Requests ({len(report.requests)})", style="bold underline")]
-        parts += [Text("  " + exchange_line(e)) for e in report.requests]
+    if verbose:
+        parts += requests_section(report.requests)
     parts += [Text(""), summary_line(report.findings, strict=strict)]
     return Group(*parts)
 
@@ -90,15 +88,9 @@ def render_package_report(report: PackageReport, *, verbose: bool, strict: bool)
 def render_package_json(
     report: PackageReport, settings: Settings, *, verbose: bool, strict: bool
 ) -> str:
-    counts = {str(s): sum(f.severity is s for f in report.findings) for s in SEVERITY_ORDER}
+    code = exit_code(report.findings, strict=strict)
     document = {
-        "schema": SCHEMA,
-        "tool": {"name": "asdiag", "version": __version__},
-        "command": "package",
-        "started_at": report.started_at.isoformat(timespec="seconds"),
-        "duration_ms": round(report.duration_ms, 1),
-        "exit_code": exit_code(report.findings, strict=strict),
-        "settings": settings.to_dict(),
+        **envelope("package", report.started_at, report.duration_ms, code, settings),
         "targets": [
             {
                 "key": t.key,
@@ -108,7 +100,7 @@ def render_package_json(
             }
             for t in report.targets
         ],
-        "summary": counts,
+        "summary": severity_counts(report.findings),
         "packages": [result.to_dict(verbose=verbose) for result in report.results],
         "findings": [f.to_dict(verbose=verbose) for f in report.findings],
         "request_count": len(report.requests),
