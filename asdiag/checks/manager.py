@@ -13,8 +13,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from packaging.utils import canonicalize_name
-
 from asdiag.checks.base import Context, Evidence, ManagerEvidence
 from asdiag.findings import Finding
 from asdiag.managers import WELL_KNOWN_PUBLIC
@@ -136,6 +134,8 @@ def _detected(seen: ManagerEvidence) -> Finding:
 
 def _mixed(seen: ManagerEvidence, catalog: tuple[str, ...] | None) -> list[Finding]:
     """Well-known public projects the manager serves and the catalog does not hold."""
+    from packaging.utils import canonicalize_name  # packaging.tags stays out of `asdiag explain`
+
     if catalog is None:
         return []
     held = {canonicalize_name(n) for n in catalog}
