@@ -221,7 +221,8 @@ def _client_config(requirements: list[str] | None, redactor: Redactor) -> Client
     """What pip and uv would use; the passwords written in it are redacted like any other."""
     from urllib.parse import unquote
 
-    from asdiag.client_config import password_of, read_client_config
+    from asdiag.client_config import read_client_config
+    from asdiag.urls import password_of
 
     config = read_client_config(os.environ, requirements=requirements or (), cwd=Path.cwd())
     for entry in config.entries:

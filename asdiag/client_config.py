@@ -24,7 +24,6 @@ from __future__ import annotations
 import configparser
 import locale
 import netrc as _netrc
-import optparse
 import os
 import re
 import shlex
@@ -33,10 +32,17 @@ import tomllib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, NoReturn
+from typing import Any, Literal
 from urllib.parse import unquote
 
 from asdiag.redact import Redactor, redact_url
+from asdiag.requirements_lines import (
+    LineParser,
+    OptionError,
+    decode_requirements,
+    requirement_lines,
+)
+from asdiag.urls import has_credentials, password_of, unencoded_password_chars
 
 __all__ = [
     "ClientConfig",
@@ -53,8 +59,6 @@ __all__ = [
 Tool = Literal["pip", "uv", "requirements"]
 Role = Literal["index", "extra", "find-links"]
 
-#: The characters that must be percent-encoded in a password, in the order they are reported.
-UNSAFE_PASSWORD_CHARS = "@:/#"
 
 # pip: cli/cmdoptions.py declares these boolean spellings (utils/misc.py ``strtobool``); uv's
 # ``parse_boolish_environment_variable`` accepts the same set, as clap's BoolishValueParser does.
@@ -183,86 +187,6 @@ class ClientConfig:
     def value(self, name: str, tool: Tool = "pip") -> ConfigValue | None:
         """The effective setting ``name`` of ``tool``, or None when it is not set."""
         return next((v for v in self.values if v.name == name and v.tool == tool), None)
-
-
-# --------------------------------------------------------------------------------------------
-# Passwords in URLs
-# --------------------------------------------------------------------------------------------
-
-_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
-_AUTHORITY_END = re.compile(r"[/?#]")
-_HOST = re.compile(r"(?:\[[0-9A-Fa-f:.]+\]|[^\s@/?#:\[\]]+)(?::\d*)?")
-_HOST_PORT = re.compile(r"[^:@]*:\d*")
-
-
-def _userinfo(url: str) -> str | None:
-    """The userinfo of ``url`` as written, or None; see :func:`unencoded_password_chars`."""
-    scheme = _SCHEME.match(url)
-    if scheme is None:
-        return None
-    rest = url[scheme.end() :]
-    at = len(rest)
-    while (at := rest.rfind("@", 0, at)) >= 0:
-        end = _AUTHORITY_END.search(rest, at + 1)
-        if _HOST.fullmatch(rest[at + 1 : end.start() if end else len(rest)]):
-            break
-    else:
-        return None
-    userinfo = rest[:at]
-    stray = _AUTHORITY_END.search(userinfo)
-    if stray is not None:
-        head = userinfo[: stray.start()]
-        # "host/a@b" or "host:8080/a@b": the '@' is in the path, there is no userinfo.
-        if ":" not in head or _HOST_PORT.fullmatch(head):
-            return None
-    return userinfo
-
-
-def has_credentials(url: str) -> bool:
-    """Whether ``url`` carries userinfo (``user:pass@``, ``token@`` or ``token:@``)."""
-    return bool(_userinfo(url))
-
-
-def password_of(url: str) -> str | None:
-    """The password part of ``url``'s userinfo, exactly as written (percent-encoded or not).
-
-    None when there is no userinfo or it has no ``:`` (a lone token is a username to pip).
-    The userinfo is found as :func:`unencoded_password_chars` describes.
-    """
-    userinfo = _userinfo(url)
-    if userinfo is None or ":" not in userinfo:
-        return None
-    return userinfo.partition(":")[2]
-
-
-def unencoded_password_chars(url: str) -> str:
-    """Which of ``@ : / #`` appear raw in the password of ``url``, in that order; "" if none.
-
-    Work on the raw text, because a raw ``/`` or ``#`` changes how the URL parses (urllib then
-    sees a host ``org`` with port ``p``, and pip fails before it sends anything):
-
-    1. the URL must start with ``scheme://``; the rest is what follows;
-    2. the userinfo ends at the *last* ``@`` of the rest that is followed by a host name (or
-       ``[IPv6]``), an optional ``:port``, then ``/``, ``?``, ``#`` or the end; pip's
-       ``split_auth_from_netloc`` also splits at the last ``@`` (``rpartition``);
-    3. the password is what follows the userinfo's first ``:``;
-    4. when the userinfo so found holds a ``/``, ``?`` or ``#`` and what precedes it has no
-       ``:`` or looks like ``host:port``, the ``@`` was in the path or query
-       (``https://host/pkg@1.0``, ``https://host:8080/a@b``): there is no userinfo.
-
-    Known limits, chosen because a password with raw special characters is likelier than an
-    index path with an ``@``: with credentials *and* an ``@`` later in the path or query
-    (``https://u:pw@host/a@b``) the path is taken as part of the password; a password of
-    digits followed by a raw ``/`` (``https://u:12/x@host``) is read as a port and missed.
-
-    Examples: ``https://org:p@ss@host/simple`` -> ``"@"``; ``https://org:p#ss@host/simple`` ->
-    ``"#"``; ``https://org:p/ss@host/simple`` -> ``"/"``; ``https://org:a:b@host/simple`` ->
-    ``":"``; ``https://org:p%40ss@host/simple`` -> ``""``.
-    """
-    password = password_of(url)
-    if not password:
-        return ""
-    return "".join(char for char in UNSAFE_PASSWORD_CHARS if char in password)
 
 
 # --------------------------------------------------------------------------------------------
@@ -978,100 +902,7 @@ def _uv_all(indexes: _UvIndexes) -> Iterator[IndexEntry]:
 # --------------------------------------------------------------------------------------------
 
 # pip req/req_file.py
-_COMMENT = re.compile(r"(^|\s+)#.*$")
-_ENV_VAR = re.compile(r"(?P<var>\$\{(?P<name>[A-Z0-9_]+)\})")
 _URL_SCHEME = re.compile(r"^(http|https|file):", re.IGNORECASE)
-_PEP263 = re.compile(rb"coding[:=]\s*([-\w.]+)")
-_BOMS = (
-    (b"\xef\xbb\xbf", "utf-8"),
-    (b"\xff\xfe\x00\x00", "utf-32"),
-    (b"\x00\x00\xfe\xff", "utf-32-be"),
-    (b"\xff\xfe", "utf-16"),
-    (b"\xfe\xff", "utf-16-be"),
-)
-
-
-class _OptionError(Exception):
-    pass
-
-
-class _LineParser(optparse.OptionParser):
-    """pip's requirements-line parser (``build_parser``): the same options, so that
-    abbreviations (``--extra`` for ``--extra-index-url``) and unknown options behave alike."""
-
-    def __init__(self) -> None:
-        super().__init__(add_help_option=False)
-        self.add_option("-i", "--index-url", "--pypi-url", dest="index_url")
-        self.add_option("--extra-index-url", dest="extra_index_urls", action="append")
-        self.add_option("--no-index", action="store_true")
-        self.add_option("-c", "--constraint", dest="constraints", action="append")
-        self.add_option("-r", "--requirement", dest="requirements", action="append")
-        self.add_option("-e", "--editable", dest="editables", action="append")
-        self.add_option("-f", "--find-links", dest="find_links", action="append")
-        for flag in ("--prefer-binary", "--require-hashes", "--no-require-hashes", "--pre"):
-            self.add_option(flag, action="store_true")
-        for option in (
-            "--no-binary",
-            "--only-binary",
-            "--all-releases",
-            "--only-final",
-            "--trusted-host",
-            "--use-feature",
-            "--hash",
-        ):
-            self.add_option(option, action="append")
-        self.add_option("-C", "--config-settings", action="append")
-
-    def error(self, msg: str) -> NoReturn:
-        raise _OptionError(msg)
-
-    def exit(self, status: int = 0, msg: str | None = None) -> NoReturn:
-        raise _OptionError(msg or "invalid option")
-
-
-def _decode_requirements(data: bytes) -> str:
-    """pip's ``_decode_req_file``: a BOM, then a PEP 263 comment, then UTF-8, then the locale."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            return data[len(bom) :].decode(encoding)
-    for line in data.split(b"\n")[:2]:
-        if line[0:1] == b"#" and (match := _PEP263.search(line)) is not None:
-            return data.decode(match.group(1).decode("ascii"))
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode(locale.getencoding() or sys.getdefaultencoding())
-
-
-def _requirement_lines(text: str, environ: Mapping[str, str]) -> Iterator[tuple[int, str]]:
-    """pip's ``preprocess``: join ``\\`` continuations, drop comments, expand ``${VAR}``."""
-    joined: list[tuple[int, str]] = []
-    primary: int | None = None
-    pending: list[str] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.endswith("\\") or _COMMENT.match(line):
-            if _COMMENT.match(line):
-                line = " " + line
-            if pending:
-                pending.append(line)
-                joined.append((primary or number, "".join(pending)))
-                pending = []
-            else:
-                joined.append((number, line))
-        else:
-            if not pending:
-                primary = number
-            pending.append(line.strip("\\"))
-    if pending:
-        joined.append((primary or 1, "".join(pending)))
-    for number, line in joined:
-        line = _COMMENT.sub("", line).strip()
-        if not line:
-            continue
-        for variable, name in _ENV_VAR.findall(line):
-            if value := environ.get(name):
-                line = line.replace(variable, value)
-        yield number, line
 
 
 def _read_requirements(
@@ -1088,7 +919,7 @@ def _read_requirements(
 
     def parse(path: str, ancestors: frozenset[str]) -> None:
         try:
-            text = _decode_requirements(Path(path).read_bytes())
+            text = decode_requirements(Path(path).read_bytes())
         except OSError as exc:
             notes.append(
                 f"requirements {path}: cannot be opened ({exc.strerror or type(exc).__name__})"
@@ -1097,15 +928,15 @@ def _read_requirements(
         except (UnicodeDecodeError, LookupError):
             notes.append(f"requirements {path}: cannot be decoded")
             return
-        for number, line in _requirement_lines(text, environ):
+        for number, line in requirement_lines(text, environ):
             tokens = line.split(" ")
             first_option = next(
                 (i for i, token in enumerate(tokens) if token.startswith("-")), len(tokens)
             )
             args, options_text = tokens[:first_option], " ".join(tokens[first_option:])
             try:
-                options, _ = _LineParser().parse_args(shlex.split(options_text))
-            except (_OptionError, ValueError) as exc:
+                options, _ = LineParser().parse_args(shlex.split(options_text))
+            except (OptionError, ValueError) as exc:
                 notes.append(f"requirements {path}:{number}: {exc}; pip refuses the file")
                 continue
             if any(args) or options.editables:

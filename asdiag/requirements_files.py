@@ -44,14 +44,14 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import NormalizedName, canonicalize_name
 
-from asdiag.client_config import (
-    _decode_requirements,
-    _LineParser,
-    _OptionError,
-    _requirement_lines,
-    password_of,
-)
 from asdiag.redact import Redactor, redact_url
+from asdiag.requirements_lines import (
+    LineParser,
+    OptionError,
+    decode_requirements,
+    requirement_lines,
+)
+from asdiag.urls import password_of
 
 __all__ = [
     "UNCHECKABLE_EDITABLE",
@@ -463,11 +463,11 @@ class _Reader:
         if data is None:
             return
         try:
-            text = _decode_requirements(data)
+            text = decode_requirements(data)
         except (UnicodeError, LookupError, ValueError):
             self.problem(path, "cannot be decoded (declare its encoding with a PEP 263 comment)")
             return
-        for number, line in _requirement_lines(text, self.environ):
+        for number, line in requirement_lines(text, self.environ):
             self.read_line(path, number, line, constraint, ancestors)
 
     def read_line(
@@ -485,10 +485,10 @@ class _Reader:
             (i for i, token in enumerate(tokens) if token.startswith("-")), len(tokens)
         )
         args = " ".join(tokens[:first_option]).strip()
-        parser = _LineParser()
+        parser = LineParser()
         try:
             options, _ = parser.parse_args(shlex.split(" ".join(tokens[first_option:])))
-        except (_OptionError, ValueError) as exc:
+        except (OptionError, ValueError) as exc:
             self.problem(origin, f"{_first_line(exc)}; pip refuses the file")
             return
         # pip's ParsedLine.requirement: the arguments, else the first -e value.
@@ -502,7 +502,7 @@ class _Reader:
             self.read_option_line(origin, options)
 
     def read_requirement_line(
-        self, origin: Origin, args: str, options: Any, parser: _LineParser, constraint: bool
+        self, origin: Origin, args: str, options: Any, parser: LineParser, constraint: bool
     ) -> None:
         # pip's handle_requirement_line keeps only --hash and --config-settings.
         ignored = [

@@ -190,3 +190,84 @@ def is_catalog_url(url: str, catalog_base: str | None) -> bool:
 def is_public_url(url: str) -> bool:
     """A URL on public PyPI's hosts."""
     return (urlsplit(url).hostname or "").lower() in PUBLIC_HOSTS
+
+
+# --- passwords written in URLs (pip and uv configuration) -----------------------------------
+
+#: The characters that must be percent-encoded in a password, in the order they are reported.
+UNSAFE_PASSWORD_CHARS = "@:/#"
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+_AUTHORITY_END = re.compile(r"[/?#]")
+_HOST = re.compile(r"(?:\[[0-9A-Fa-f:.]+\]|[^\s@/?#:\[\]]+)(?::\d*)?")
+_HOST_PORT = re.compile(r"[^:@]*:\d*")
+
+
+def _userinfo(url: str) -> str | None:
+    """The userinfo of ``url`` as written, or None; see :func:`unencoded_password_chars`."""
+    scheme = _SCHEME.match(url)
+    if scheme is None:
+        return None
+    rest = url[scheme.end() :]
+    at = len(rest)
+    while (at := rest.rfind("@", 0, at)) >= 0:
+        end = _AUTHORITY_END.search(rest, at + 1)
+        if _HOST.fullmatch(rest[at + 1 : end.start() if end else len(rest)]):
+            break
+    else:
+        return None
+    userinfo = rest[:at]
+    stray = _AUTHORITY_END.search(userinfo)
+    if stray is not None:
+        head = userinfo[: stray.start()]
+        # "host/a@b" or "host:8080/a@b": the '@' is in the path, there is no userinfo.
+        if ":" not in head or _HOST_PORT.fullmatch(head):
+            return None
+    return userinfo
+
+
+def has_credentials(url: str) -> bool:
+    """Whether ``url`` carries userinfo (``user:pass@``, ``token@`` or ``token:@``)."""
+    return bool(_userinfo(url))
+
+
+def password_of(url: str) -> str | None:
+    """The password part of ``url``'s userinfo, exactly as written (percent-encoded or not).
+
+    None when there is no userinfo or it has no ``:`` (a lone token is a username to pip).
+    The userinfo is found as :func:`unencoded_password_chars` describes.
+    """
+    userinfo = _userinfo(url)
+    if userinfo is None or ":" not in userinfo:
+        return None
+    return userinfo.partition(":")[2]
+
+
+def unencoded_password_chars(url: str) -> str:
+    """Which of ``@ : / #`` appear raw in the password of ``url``, in that order; "" if none.
+
+    Work on the raw text, because a raw ``/`` or ``#`` changes how the URL parses (urllib then
+    sees a host ``org`` with port ``p``, and pip fails before it sends anything):
+
+    1. the URL must start with ``scheme://``; the rest is what follows;
+    2. the userinfo ends at the *last* ``@`` of the rest that is followed by a host name (or
+       ``[IPv6]``), an optional ``:port``, then ``/``, ``?``, ``#`` or the end; pip's
+       ``split_auth_from_netloc`` also splits at the last ``@`` (``rpartition``);
+    3. the password is what follows the userinfo's first ``:``;
+    4. when the userinfo so found holds a ``/``, ``?`` or ``#`` and what precedes it has no
+       ``:`` or looks like ``host:port``, the ``@`` was in the path or query
+       (``https://host/pkg@1.0``, ``https://host:8080/a@b``): there is no userinfo.
+
+    Known limits, chosen because a password with raw special characters is likelier than an
+    index path with an ``@``: with credentials *and* an ``@`` later in the path or query
+    (``https://u:pw@host/a@b``) the path is taken as part of the password; a password of
+    digits followed by a raw ``/`` (``https://u:12/x@host``) is read as a port and missed.
+
+    Examples: ``https://org:p@ss@host/simple`` -> ``"@"``; ``https://org:p#ss@host/simple`` ->
+    ``"#"``; ``https://org:p/ss@host/simple`` -> ``"/"``; ``https://org:a:b@host/simple`` ->
+    ``":"``; ``https://org:p%40ss@host/simple`` -> ``""``.
+    """
+    password = password_of(url)
+    if not password:
+        return ""
+    return "".join(char for char in UNSAFE_PASSWORD_CHARS if char in password)

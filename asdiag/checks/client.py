@@ -12,11 +12,17 @@ from urllib.parse import urlsplit
 
 from asdiag.checks.base import Context
 from asdiag.checks.network import skip
-from asdiag.client_config import ClientConfig, IndexEntry, password_of, unencoded_password_chars
+from asdiag.client_config import ClientConfig, IndexEntry
 from asdiag.findings import Finding
 from asdiag.registry import kind
 from asdiag.settings import Source
-from asdiag.urls import index_location, is_catalog_url, is_public_url
+from asdiag.urls import (
+    index_location,
+    is_catalog_url,
+    is_public_url,
+    password_of,
+    unencoded_password_chars,
+)
 
 
 def _where(entry: IndexEntry) -> str:
