@@ -130,12 +130,6 @@ def evaluate(ctx: Context, *, probe_crash: str = "") -> tuple[Finding, ...]:
     return tuple(results)
 
 
-def _credentials(settings: Settings) -> BasicCredentials | None:
-    if settings.password.value is None:
-        return None
-    return BasicCredentials(settings.username.value or "", settings.password.value)
-
-
 def _probe_manager(
     endpoint: ManagerEndpoint,
     settings: Settings,
@@ -151,12 +145,10 @@ def _probe_manager(
         url = manager_index_url(endpoint.url.value)
     except UrlError as exc:
         raise UsageError(f"manager URL {exc}") from None
-    password = endpoint.password.value
-    credentials = BasicCredentials(endpoint.username.value or "", password) if password else None
-    admin_password = settings.admin_password.value
+    credentials = BasicCredentials.of(endpoint.username.value, endpoint.password.value)
     admin = (
-        BasicCredentials(settings.admin_username.value or "", admin_password)
-        if admin_password is not None and settings.admin_username.value
+        BasicCredentials.of(settings.admin_username.value, settings.admin_password.value)
+        if settings.admin_username.value
         else None
     )
     ca_bundle = choose_ca_bundle(settings.ca_bundle.value, settings.ca_bundle.describe(), environ)
@@ -205,7 +197,13 @@ def diagnose(
             options = HttpOptions(settings.timeout.value, ca_bundle, proxy)
             with HttpClient(options, redactor) as http:
                 try:
-                    evidence = gather(url, _credentials(settings), http, options, proxy)
+                    evidence = gather(
+                        url,
+                        BasicCredentials.of(settings.username.value, settings.password.value),
+                        http,
+                        options,
+                        proxy,
+                    )
                 except Exception:  # reported as the connect check's error, never fatal
                     probe_crash = redactor.text(traceback.format_exc())
                 requests = http.exchanges

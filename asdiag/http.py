@@ -149,6 +149,11 @@ class BasicCredentials:
     username: str
     password: Secret = field(repr=False)
 
+    @classmethod
+    def of(cls, username: str | None, password: Secret | None) -> BasicCredentials | None:
+        """Credentials when a password is known (the username may be empty); else ``None``."""
+        return None if password is None else cls(username or "", password)
+
     def header(self) -> str:
         pair = f"{self.username}:{self.password.reveal()}".encode()
         return "Basic " + base64.b64encode(pair).decode("ascii")

@@ -824,19 +824,15 @@ def indexes_for(settings: Settings, via: str) -> tuple[Index, ...]:
             url = parse_catalog_url(settings.catalog_url.value)
         except UrlError as exc:
             raise UsageError(f"catalog URL {exc}") from None
-        password = settings.password.value
-        credentials = (
-            BasicCredentials(settings.username.value or "", password) if password else None
-        )
+        credentials = BasicCredentials.of(settings.username.value, settings.password.value)
         catalog = Index("catalog", url.simple_url.rstrip("/") + "/", credentials)
     if settings.manager_url.value:
         try:
             manager_url = manager_index_url(settings.manager_url.value)
         except UrlError as exc:
             raise UsageError(f"manager URL {exc}") from None
-        password = settings.manager_password.value
-        credentials = (
-            BasicCredentials(settings.manager_username.value or "", password) if password else None
+        credentials = BasicCredentials.of(
+            settings.manager_username.value, settings.manager_password.value
         )
         manager = Index("manager", manager_url, credentials)
     wanted = {
