@@ -16,20 +16,19 @@ the batch: what was not checked is reported as such, never guessed.
 from __future__ import annotations
 
 import concurrent.futures
-import os
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from pathlib import Path
 from urllib.parse import urlsplit
 
 from packaging.specifiers import SpecifierSet
 
 from asdiag.checks.client import requirements_index_findings
-from asdiag.client_config import read_client_config
+from asdiag.client_config import IndexEntry, Role
+from asdiag.client_config import Origin as ClientOrigin
 from asdiag.evidence import Exchange, FetchResult, Response
 from asdiag.findings import Finding, Severity
 from asdiag.http import (
@@ -389,7 +388,7 @@ def diagnose_requirements(
                 detail=", ".join(o.request.project for o in unchecked),
             )
         )
-    batch += _client_findings(paths)
+    batch += _client_findings(parsed)
     return BatchReport(
         files=parsed.files,
         targets=options.targets,
@@ -421,11 +420,24 @@ def _cross_checked(outcomes: list[Outcome]) -> list[Outcome]:
     ]
 
 
-def _client_findings(paths: Sequence[str]) -> list[Finding]:
-    """The requirements files' own --index-url lines, judged by the client rules (read with
-    pip's and uv's own configuration switched off: only the files' lines count here)."""
-    config = read_client_config(
-        {"PIP_CONFIG_FILE": os.devnull, "UV_NO_CONFIG": "1"}, requirements=[Path(p) for p in paths]
-    )
-    entries = [e for e in config.entries if e.tool == "requirements"]
+#: How ``client_config`` names the role of each index option of a requirements file.
+_ROLES: Mapping[str, Role] = {
+    "--index-url": "index",
+    "--extra-index-url": "extra",
+    "--find-links": "find-links",
+}
+
+
+def _client_findings(parsed: ParsedFiles) -> list[Finding]:
+    """The requirements files' own index lines (already read with the files), judged by the
+    client rules."""
+    entries = [
+        IndexEntry(
+            "requirements",
+            _ROLES[line.option],
+            line.url,
+            ClientOrigin(path=line.origin.path, line=line.origin.line),
+        )
+        for line in parsed.index_lines
+    ]
     return [replace(f, check="client") for f in requirements_index_findings(entries)]
