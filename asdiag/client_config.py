@@ -26,7 +26,6 @@ import locale
 import netrc as _netrc
 import os
 import re
-import shlex
 import sys
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -37,9 +36,9 @@ from urllib.parse import unquote
 
 from asdiag.redact import Redactor, redact_url
 from asdiag.requirements_lines import (
-    LineParser,
     OptionError,
     decode_requirements,
+    parse_line,
     requirement_lines,
 )
 from asdiag.urls import has_credentials, password_of, unencoded_password_chars
@@ -929,17 +928,12 @@ def _read_requirements(
             notes.append(f"requirements {path}: cannot be decoded")
             return
         for number, line in requirement_lines(text, environ):
-            tokens = line.split(" ")
-            first_option = next(
-                (i for i, token in enumerate(tokens) if token.startswith("-")), len(tokens)
-            )
-            args, options_text = tokens[:first_option], " ".join(tokens[first_option:])
             try:
-                options, _ = LineParser().parse_args(shlex.split(options_text))
+                args, options = parse_line(line)
             except (OptionError, ValueError) as exc:
                 notes.append(f"requirements {path}:{number}: {exc}; pip refuses the file")
                 continue
-            if any(args) or options.editables:
+            if args or options.editables:
                 continue  # a requirement line: pip keeps only its --hash / --config-settings
             if options.requirements or options.constraints:
                 # _parse_and_recurse: the line is an include, its other options are dropped.

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
 import tomllib
 import urllib.parse
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -46,9 +45,10 @@ from packaging.utils import NormalizedName, canonicalize_name
 
 from asdiag.redact import Redactor, redact_url
 from asdiag.requirements_lines import (
-    LineParser,
     OptionError,
     decode_requirements,
+    given_options,
+    parse_line,
     requirement_lines,
 )
 from asdiag.urls import password_of
@@ -479,21 +479,14 @@ class _Reader:
         ancestors: dict[str, str | None],
     ) -> None:
         origin = Origin(path, number)
-        # pip's break_args_options: only the options are shlex-split, since markers hold quotes.
-        tokens = line.split(" ")
-        first_option = next(
-            (i for i, token in enumerate(tokens) if token.startswith("-")), len(tokens)
-        )
-        args = " ".join(tokens[:first_option]).strip()
-        parser = LineParser()
         try:
-            options, _ = parser.parse_args(shlex.split(" ".join(tokens[first_option:])))
+            args, options = parse_line(line)
         except (OptionError, ValueError) as exc:
             self.problem(origin, f"{_first_line(exc)}; pip refuses the file")
             return
         # pip's ParsedLine.requirement: the arguments, else the first -e value.
         if args:
-            self.read_requirement_line(origin, args, options, parser, constraint)
+            self.read_requirement_line(origin, args, options, constraint)
         elif options.editables:
             self.read_editable_line(origin, options.editables, constraint)
         elif options.requirements or options.constraints:
@@ -502,14 +495,10 @@ class _Reader:
             self.read_option_line(origin, options)
 
     def read_requirement_line(
-        self, origin: Origin, args: str, options: Any, parser: LineParser, constraint: bool
+        self, origin: Origin, args: str, options: Any, constraint: bool
     ) -> None:
         # pip's handle_requirement_line keeps only --hash and --config-settings.
-        ignored = [
-            option.get_opt_string()
-            for option in parser.option_list
-            if option.dest not in _REQUIREMENT_OPTIONS and getattr(options, str(option.dest))
-        ]
+        ignored = given_options(options, except_dests=_REQUIREMENT_OPTIONS)
         if ignored:
             self.problem(
                 origin,

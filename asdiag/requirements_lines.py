@@ -9,9 +9,11 @@ from __future__ import annotations
 import locale
 import optparse
 import re
+import shlex
 import sys
-from collections.abc import Iterator, Mapping
-from typing import NoReturn
+import threading
+from collections.abc import Collection, Iterator, Mapping
+from typing import Any, NoReturn
 
 _COMMENT = re.compile(r"(^|\s+)#.*$")
 _ENV_VAR = re.compile(r"(?P<var>\$\{(?P<name>[A-Z0-9_]+)\})")
@@ -29,7 +31,7 @@ class OptionError(Exception):
     pass
 
 
-class LineParser(optparse.OptionParser):
+class _LineParser(optparse.OptionParser):
     """pip's requirements-line parser (``build_parser``): the same options, so that
     abbreviations (``--extra`` for ``--extra-index-url``) and unknown options behave alike."""
 
@@ -61,6 +63,35 @@ class LineParser(optparse.OptionParser):
 
     def exit(self, status: int = 0, msg: str | None = None) -> NoReturn:
         raise OptionError(msg or "invalid option")
+
+
+#: Built once: constructing an optparse parser costs about as much as a whole line's other work
+#: (pip builds one per line). ``parse_args`` keeps its state on the parser, hence the lock.
+_PARSER = _LineParser()
+_PARSER_LOCK = threading.Lock()
+
+
+def parse_line(line: str) -> tuple[str, Any]:
+    """Split a logical line as pip's ``break_args_options`` does and parse its options: the
+    requirement text before the first option (only the options are shlex-split, since markers
+    hold quotes) and optparse's values. Raises ``OptionError`` or ``ValueError`` (an unclosed
+    quote) where pip refuses the line."""
+    tokens = line.split(" ")
+    first_option = next((i for i, token in enumerate(tokens) if token.startswith("-")), len(tokens))
+    args = " ".join(tokens[:first_option]).strip()
+    option_args = shlex.split(" ".join(tokens[first_option:]))
+    with _PARSER_LOCK:
+        options, _ = _PARSER.parse_args(option_args)
+    return args, options
+
+
+def given_options(options: Any, *, except_dests: Collection[str] = ()) -> list[str]:
+    """The names (``--pre``) of the options a line set, but for those stored in ``except_dests``."""
+    return [
+        option.get_opt_string()
+        for option in _PARSER.option_list
+        if option.dest not in except_dests and getattr(options, str(option.dest))
+    ]
 
 
 def decode_requirements(data: bytes) -> str:
