@@ -12,6 +12,7 @@ skipped with a note, never an exception.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Mapping
@@ -107,8 +108,14 @@ def parse_api_version(text: str) -> tuple[int, int] | None:
     return (int(match[1]), int(match[2])) if match else None
 
 
+@functools.lru_cache(maxsize=8)
 def parse_index_root(body: bytes, content_type: str) -> IndexRoot | NotAnIndex:
-    """Decide what an index root's body is, by its declared type and then by its content."""
+    """Decide what an index root's body is, by its declared type and then by its content.
+
+    Cached: one run judges the same root in several checks (authentication, the index, the
+    manager's comparison with the catalog), and a root that mirrors PyPI is megabytes of HTML.
+    The result is immutable, so sharing it is safe.
+    """
     if not body.strip():
         return NotAnIndex("the body is empty")
     if content_type == JSON_CONTENT_TYPE or content_type.endswith("json"):
