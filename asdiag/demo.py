@@ -13,7 +13,6 @@ from datetime import UTC, datetime
 
 from asdiag.doctor import Report, diagnose
 from asdiag.errors import AsdiagError
-from asdiag.findings import Severity
 from asdiag.lab.scenarios import SCENARIOS, Scenario
 from asdiag.lab.server import Lab
 from asdiag.redact import Redactor
@@ -22,7 +21,6 @@ from asdiag.settings import Flags, resolve_settings
 #: The lab's clock for ``check``: a Wednesday noon, outside the Sunday maintenance window, so a
 #: demo run at 02:30 on a Sunday still tells the same stories.
 LAB_NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
-PROBLEMS = (Severity.WARN, Severity.FAIL, Severity.ERROR)
 
 
 @dataclass(frozen=True)
@@ -33,7 +31,7 @@ class Diagnosis:
     @property
     def found(self) -> frozenset[str]:
         """The problem ids reported (warnings, failures, errors)."""
-        return frozenset(f.id for f in self.report.findings if f.severity in PROBLEMS)
+        return frozenset(f.id for f in self.report.findings if f.is_problem)
 
     @property
     def as_declared(self) -> bool:

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from urllib.parse import parse_qsl, unquote, urlsplit
 
 from asdiag.lab import artifactory, nexus
 from asdiag.lab.artifactory import Artifactory, RemoteConfig
@@ -264,13 +263,8 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         if length:
             self.rfile.read(length)
-        parts = urlsplit(self.path)
-        request = Request(
-            method=self.command,
-            path=unquote(parts.path) or "/",
-            query=dict(parse_qsl(parts.query)),
-            headers={key.lower(): value for key, value in self.headers.items()},
-            client=self.client_address[0],
+        request = Request.for_url(
+            self.command, self.path, dict(self.headers.items()), client=self.client_address[0]
         )
         lab = self.server.lab
         try:
