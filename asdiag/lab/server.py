@@ -247,6 +247,11 @@ class _Server(ThreadingHTTPServer):
         self.lab = lab
         super().__init__(address, handler)
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Logged, not printed: socketserver's default writes the traceback to stderr (a client
+        hanging up mid-answer, or an ``on_request`` callback failing)."""
+        log.exception("lab: the request from %s failed", client_address)
+
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
