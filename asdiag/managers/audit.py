@@ -23,8 +23,10 @@ from asdiag.managers.config import (
     artifactory_upstream,
     artifactory_user_actions,
     json_body,
+    members,
     nexus_upstream,
     repository_class,
+    table,
 )
 from asdiag.registry import kind
 from asdiag.urls import index_location, is_catalog_url, is_public_url
@@ -211,7 +213,7 @@ def _audit_artifactory(api: AdminApi, catalog_base: str | None, user: str | None
     return _audit_common(
         remotes,
         {
-            key: _members(data.get("repositories"))
+            key: members(data.get("repositories"))
             for key, data in configs.items()
             if repository_class(data) == "virtual"
         },
@@ -221,10 +223,6 @@ def _audit_artifactory(api: AdminApi, catalog_base: str | None, user: str | None
         artifactory_user_actions(api, user) if user else None,
         user,
     )
-
-
-def _members(value: object) -> tuple[str, ...]:
-    return tuple(str(m) for m in value) if isinstance(value, list) else ()
 
 
 def _audit_nexus(api: AdminApi, catalog_base: str | None) -> list[Finding]:
@@ -249,9 +247,7 @@ def _audit_nexus(api: AdminApi, catalog_base: str | None) -> list[Finding]:
         if repo_type == "proxy":
             proxies[name] = nexus_upstream(data)
         else:
-            group = data.get("group") if isinstance(data.get("group"), dict) else {}
-            assert isinstance(group, dict)
-            groups[name] = tuple(str(m) for m in group.get("memberNames", []) or [])
+            groups[name] = members(table(data, "group").get("memberNames"))
     return _audit_common(proxies, groups, "group", "nexus", catalog_base, None, None)
 
 
@@ -275,8 +271,8 @@ def _audit_common(
     findings: list[Finding] = []
     for upstream in catalog:
         findings += remote_findings(upstream, product)
-    for name, members in aggregates.items():
-        upstreams = [remotes[m] for m in members if m in remotes]
+    for name, names in aggregates.items():
+        upstreams = [remotes[m] for m in names if m in remotes]
         findings += mixing_findings(name, aggregate_kind, upstreams, catalog_base)
     if actions is not None and user:
         findings += permission_findings(user, actions, catalog)

@@ -83,6 +83,17 @@ def _bool(value: object) -> bool | None:
     return value if isinstance(value, bool) else None
 
 
+def table(data: Mapping[str, object], key: str) -> Mapping[str, object]:
+    """``data[key]`` when it is a JSON object, else an empty one: a field a version omits."""
+    value = data.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def members(value: object) -> tuple[str, ...]:
+    """The repository names of a virtual repository's or a group's member list."""
+    return tuple(str(m) for m in value) if isinstance(value, list) else ()
+
+
 def repository_class(data: Mapping[str, object]) -> str:
     """``remote``, ``virtual`` or ``local``: ``rclass`` in API v1, ``type`` in v2 (reference
     1.5), upper-case in listings."""
@@ -106,10 +117,8 @@ def artifactory_upstream(data: Mapping[str, object]) -> Upstream:
 
 
 def nexus_upstream(data: Mapping[str, object]) -> Upstream:
-    proxy = data.get("proxy") if isinstance(data.get("proxy"), dict) else {}
-    client = data.get("httpClient") if isinstance(data.get("httpClient"), dict) else {}
-    negative = data.get("negativeCache") if isinstance(data.get("negativeCache"), dict) else {}
-    assert isinstance(proxy, dict) and isinstance(client, dict) and isinstance(negative, dict)
+    proxy, client = table(data, "proxy"), table(data, "httpClient")
+    negative = table(data, "negativeCache")
     auth = client.get("authentication")
     metadata = _int(proxy.get("metadataMaxAge"))
     negative_ttl = _int(negative.get("timeToLive")) if negative.get("enabled") else 0
@@ -178,9 +187,9 @@ def _read_artifactory(api: AdminApi, info: ManagerInfo, manager_user: str | None
         return ConfigRead(
             None, "the API gave only the partial configuration it gives non-administrators"
         )
-    members = tuple(str(m) for m in data.get("repositories", []) or []) if kind == "virtual" else ()
+    names = members(data.get("repositories")) if kind == "virtual" else ()
     upstreams = []
-    for name in members or (info.repository,):
+    for name in names or (info.repository,):
         member = (
             data
             if name == info.repository
@@ -192,7 +201,7 @@ def _read_artifactory(api: AdminApi, info: ManagerInfo, manager_user: str | None
         ManagerConfig(
             info.repository,
             kind,
-            members,
+            names,
             tuple(upstreams),
             artifactory_user_actions(api, manager_user) if manager_user else None,
             manager_user or "",
@@ -226,15 +235,13 @@ def _read_nexus(api: AdminApi, info: ManagerInfo) -> ConfigRead:
     first = get("group", info.repository)
     data = json_body(first)
     if isinstance(data, dict):
-        group = data.get("group") if isinstance(data.get("group"), dict) else {}
-        assert isinstance(group, dict)
-        members = tuple(str(m) for m in group.get("memberNames", []) or [])
+        names = members(table(data, "group").get("memberNames"))
         upstreams = []
-        for name in members:
+        for name in names:
             member = json_body(get("proxy", name))
             if isinstance(member, dict):
                 upstreams.append(nexus_upstream(member))
-        return ConfigRead(ManagerConfig(info.repository, "group", members, tuple(upstreams)))
+        return ConfigRead(ManagerConfig(info.repository, "group", names, tuple(upstreams)))
     proxy_fetch = get("proxy", info.repository)
     proxy = json_body(proxy_fetch)
     if isinstance(proxy, dict):
