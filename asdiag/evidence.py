@@ -132,6 +132,11 @@ class Response:
         return (self.header("content-type") or "").split(";")[0].strip().lower()
 
 
+#: Statuses that say the server is overloaded or broken, not what the request may see: asdiag
+#: neither retries after them (never adding load) nor reads access rules into them.
+BUSY_STATUSES = frozenset({429}) | frozenset(range(500, 600))
+
+
 @dataclass(frozen=True)
 class FetchResult:
     """Everything one GET produced: each hop's exchange, and an answer or a failure."""

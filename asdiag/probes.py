@@ -9,14 +9,12 @@ case; a 429 or a 5xx stops the probing, so asdiag never adds load to a strugglin
 from __future__ import annotations
 
 from asdiag.checks.base import Evidence, ManagerEvidence
-from asdiag.evidence import FetchResult, ProxyChoice
+from asdiag.evidence import BUSY_STATUSES, FetchResult, ProxyChoice
 from asdiag.http import BasicCredentials, HttpClient, HttpOptions, resolve_host
 from asdiag.managers import WELL_KNOWN_PUBLIC, detect
 from asdiag.managers.config import read_config
 from asdiag.simple_api import ProjectPage, listed_projects, parse_project_page
 from asdiag.urls import CatalogUrl
-
-_NO_RETRY = frozenset({429}) | frozenset(range(500, 600))
 
 
 def gather(
@@ -41,7 +39,7 @@ def gather(
     settled = anonymous.failure is not None or (
         anonymous.response is not None and anonymous.response.truncated
     )
-    if settled or status is None or status == 200 or status in _NO_RETRY or credentials is None:
+    if settled or status is None or status == 200 or status in BUSY_STATUSES or credentials is None:
         return evidence
     authenticated = client.get(url.simple_url, probe="authenticated", credentials=credentials)
     return Evidence(dns=dns, anonymous=anonymous, authenticated=authenticated, ca_bundle=ca_bundle)

@@ -14,14 +14,13 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from asdiag.checks.base import Context, Evidence, ManagerEvidence
+from asdiag.evidence import BUSY_STATUSES
 from asdiag.findings import Finding
 from asdiag.managers import WELL_KNOWN_PUBLIC
 from asdiag.managers.audit import config_findings, is_catalog
 from asdiag.managers.config import Upstream
 from asdiag.registry import kind
 from asdiag.simple_api import NotAnIndex, listed_projects, parse_index_root
-
-_NO_RETRY = frozenset({429}) | frozenset(range(500, 600))
 
 
 def catalog_projects(evidence: Evidence) -> tuple[str, ...] | None:
@@ -160,7 +159,7 @@ def _fetching(
     seen: ManagerEvidence, catalog_upstreams: list[Upstream], catalog: tuple[str, ...] | None
 ) -> list[Finding]:
     """Catalog projects through the manager: none came (upstream), some came (Deploy/Cache)."""
-    answered = [(name, fetch) for name, fetch in seen.pages if fetch.status not in _NO_RETRY]
+    answered = [(name, fetch) for name, fetch in seen.pages if fetch.status not in BUSY_STATUSES]
     served = [name for name, fetch in answered if fetch.status == 200]
     refused = [(name, fetch.status) for name, fetch in answered if fetch.status in (401, 403, 404)]
     if catalog is None or not refused:
