@@ -219,16 +219,11 @@ def _settings(flags: Flags, redactor: Redactor) -> Settings:
 
 def _client_config(requirements: list[str] | None, redactor: Redactor) -> ClientConfig:
     """What pip and uv would use; the passwords written in it are redacted like any other."""
-    from urllib.parse import unquote
-
     from asdiag.client_config import read_client_config
-    from asdiag.urls import password_of
+    from asdiag.urls import url_passwords
 
     config = read_client_config(os.environ, requirements=requirements or (), cwd=Path.cwd())
-    for entry in config.entries:
-        password = password_of(entry.url)
-        if password:
-            redactor.add(password, unquote(password))
+    redactor.add(*url_passwords(entry.url for entry in config.entries))
     return config
 
 

@@ -32,7 +32,6 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import unquote
 
 from asdiag.redact import Redactor, redact_url
 from asdiag.requirements_lines import (
@@ -41,7 +40,7 @@ from asdiag.requirements_lines import (
     parse_line,
     requirement_lines,
 )
-from asdiag.urls import has_credentials, password_of, unencoded_password_chars
+from asdiag.urls import has_credentials, password_of, unencoded_password_chars, url_passwords
 
 __all__ = [
     "ClientConfig",
@@ -1037,8 +1036,7 @@ def read_client_config(
     entries = (*pip.entries, *uv.entries, *requirement_entries)
 
     # Notes quote file names and values; mask any password this run has seen, raw or decoded.
-    secrets = {p for e in entries if (p := password_of(e.url))}
-    redactor = Redactor({*secrets, *(unquote(p) for p in secrets)})
+    redactor = Redactor(url_passwords(e.url for e in entries))
     return ClientConfig(
         pip_files=pip.files,
         uv_files=uv.files,

@@ -51,7 +51,7 @@ from asdiag.requirements_lines import (
     parse_line,
     requirement_lines,
 )
-from asdiag.urls import password_of
+from asdiag.urls import url_passwords
 
 __all__ = [
     "UNCHECKABLE_EDITABLE",
@@ -707,11 +707,9 @@ class _Reader:
     # -- result ----------------------------------------------------------------------------------
 
     def result(self) -> ParsedFiles:
-        secrets = {p for line in self.index_lines if (p := password_of(line.url))}
-        secrets |= {
-            p for entry in self.entries for token in entry.text.split() if (p := password_of(token))
-        }
-        redactor = Redactor({*secrets, *(urllib.parse.unquote(p) for p in secrets)})
+        urls = [line.url for line in self.index_lines]
+        urls += [token for entry in self.entries for token in entry.text.split()]
+        redactor = Redactor(url_passwords(urls))
         return ParsedFiles(
             entries=tuple(self.entries),
             index_lines=tuple(self.index_lines),

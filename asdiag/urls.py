@@ -12,6 +12,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit, urlunsplit
 
@@ -241,6 +242,13 @@ def password_of(url: str) -> str | None:
     if userinfo is None or ":" not in userinfo:
         return None
     return userinfo.partition(":")[2]
+
+
+def url_passwords(urls: Iterable[str]) -> set[str]:
+    """Every password written in ``urls``, as written and percent-decoded: what a redactor must
+    learn before it shows text quoting those URLs or their decoded form."""
+    written = {password for url in urls if (password := password_of(url))}
+    return written | {unquote(password) for password in written}
 
 
 def unencoded_password_chars(url: str) -> str:

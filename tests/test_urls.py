@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from asdiag.redact import Secret
-from asdiag.urls import CATALOG_HOSTS, UrlError, is_loopback_host, is_uuid, parse_catalog_url
+from asdiag.urls import (
+    CATALOG_HOSTS,
+    UrlError,
+    is_loopback_host,
+    is_uuid,
+    parse_catalog_url,
+    url_passwords,
+)
 
 ORG = "b5865a43-1f24-48df-b6f3-8c932c7aae29"
 BASE = f"https://repository.activestate.com/{ORG}/pypi"
@@ -215,3 +222,13 @@ def test_url_error_never_shows_embedded_credentials():
         parse_catalog_url("ftp://org:pw-12345@host.example/pypi")
     assert "pw-12345" not in str(caught.value)
     assert "pw-12345" not in caught.value.url
+
+
+def test_url_passwords_are_the_written_and_the_decoded_forms():
+    urls = [
+        "https://user:p%40ss@host/simple/",
+        "https://token@host/simple/",  # a lone token is a username to pip
+        "https://host/simple/",
+        "https://other:plain@host/simple/",
+    ]
+    assert url_passwords(urls) == {"p%40ss", "p@ss", "plain"}
