@@ -43,6 +43,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import NormalizedName, canonicalize_name
 
+from asdiag.platforms import PRESETS
 from asdiag.redact import Redactor, redact_url
 from asdiag.requirements_lines import (
     OptionError,
@@ -881,15 +882,6 @@ def projects_for(
     return tuple(result)
 
 
-_PRESET_MACHINES: Mapping[str, str] = {
-    # asdiag.platforms.PRESETS, by their first platform tag's architecture
-    "linux": "x86_64",
-    "linux-aarch64": "aarch64",
-    "windows": "AMD64",
-    "macos": "arm64",
-    "macos-x86_64": "x86_64",
-    "musllinux": "x86_64",
-}
 # What platform.machine() says on Windows for each Windows tag.
 _WINDOWS_MACHINES: Mapping[str, str] = {"win_amd64": "AMD64", "win32": "x86", "win_arm64": "ARM64"}
 _TAG_ARCH = re.compile(
@@ -897,8 +889,8 @@ _TAG_ARCH = re.compile(
     r"|macosx_\d+_\d+)_(?P<arch>[a-z0-9_]+)"
 )
 _MACOS_TAG = re.compile(r"macosx_(?P<major>\d+)_(?P<minor>\d+)_")
-#: macOS of the ``macos`` and ``macos-x86_64`` presets (asdiag.platforms: macOS 14).
-_PRESET_MACOS = (14, 0)
+#: The macOS assumed for a macOS target whose key names no version.
+_DEFAULT_MACOS = (14, 0)
 
 
 def marker_environment(platform_key: str, os_name: str, python: tuple[int, int]) -> dict[str, str]:
@@ -919,11 +911,13 @@ def marker_environment(platform_key: str, os_name: str, python: tuple[int, int])
     platform values, so platform markers are false for it.
     """
     key = platform_key.strip().lower()
+    if key in PRESETS:  # a preset means what its first platform tag means
+        key = PRESETS[key].platforms[0]
     tag = re.sub(r"[-.]", "_", key)
     major, minor = python
     version = f"{major}.{minor}"
     full = f"{version}.0"
-    machine = _PRESET_MACHINES.get(key) or _WINDOWS_MACHINES.get(tag)
+    machine = _WINDOWS_MACHINES.get(tag)
     if machine is None:
         match = _TAG_ARCH.fullmatch(tag)
         arch = match["arch"] if match else ""
@@ -962,6 +956,6 @@ def marker_environment(platform_key: str, os_name: str, python: tuple[int, int])
 def _darwin_release(tag: str) -> str:
     """The Darwin kernel release of a macOS version: 11+ is major + 9, 10.x is x + 4."""
     match = _MACOS_TAG.match(tag)
-    major, minor = (int(match["major"]), int(match["minor"])) if match else _PRESET_MACOS
+    major, minor = (int(match["major"]), int(match["minor"])) if match else _DEFAULT_MACOS
     darwin = major + 9 if major >= 11 else minor + 4
     return f"{darwin}.0.0"
