@@ -857,23 +857,22 @@ def projects_for(
     editable entry (:attr:`Entry.uncheckable`) is not installed from an index, so it is left
     out entirely: list those entries from ``parsed.entries`` instead.
     """
-    requirements: dict[str, list[Entry]] = {}
-    constraints: dict[str, list[Entry]] = {}
+    entries_of: dict[str, list[Entry]] = {}  # in file order, constraints included
+    required: dict[str, None] = {}  # the projects some requirement names, in order
     excluded: set[str] = set()
     for entry in parsed.entries:
         if entry.project is None or not entry.applies(environment):
             continue
         if entry.uncheckable:
             excluded.add(entry.project)
-        (constraints if entry.constraint else requirements).setdefault(entry.project, []).append(
-            entry
-        )
-    order = {id(e): i for i, e in enumerate(parsed.entries)}
+        entries_of.setdefault(entry.project, []).append(entry)
+        if not entry.constraint:
+            required.setdefault(entry.project, None)
     result = []
-    for name, entries in requirements.items():
+    for name in required:
         if name in excluded:
             continue
-        found = sorted([*entries, *constraints.get(name, ())], key=lambda e: order[id(e)])
+        found = entries_of[name]
         specifier = SpecifierSet()
         for entry in found:
             assert entry.requirement is not None  # entry.project was not None
