@@ -182,7 +182,7 @@ def _netrc(config: ClientConfig) -> list[Finding]:
 def _keyring_provider(ctx: Context, config: ClientConfig) -> list[Finding]:
     if ctx.settings.password.source is not Source.KEYRING:
         return []
-    provider = next((v for v in config.values if v.name == "keyring-provider"), None)
+    provider = config.value("keyring-provider")
     if provider is not None and provider.value in ("import", "subprocess"):
         return []
     where = f"{provider.value} ({provider.origin.describe()})" if provider else "auto (default)"
