@@ -917,12 +917,17 @@ def _read_requirements(
 
     def parse(path: str, ancestors: frozenset[str]) -> None:
         try:
-            text = decode_requirements(Path(path).read_bytes())
+            data = Path(path).read_bytes()
         except OSError as exc:
             notes.append(
                 f"requirements {path}: cannot be opened ({exc.strerror or type(exc).__name__})"
             )
             return
+        except ValueError:  # a NUL byte in the name
+            notes.append(f"requirements {path!r}: cannot be opened (invalid name)")
+            return
+        try:
+            text = decode_requirements(data)
         except (UnicodeDecodeError, LookupError):
             notes.append(f"requirements {path}: cannot be decoded")
             return

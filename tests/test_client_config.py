@@ -632,6 +632,16 @@ def test_requirements_problems_are_notes(machine: Machine) -> None:
     ]
 
 
+def test_an_include_with_a_nul_byte_in_its_name_is_a_note(machine: Machine) -> None:
+    machine.write("work/project/requirements.txt", "-r a\x00b.txt\n")
+    config = read_client_config(
+        machine.env, requirements=["requirements.txt"], cwd=machine.project, etc=str(machine.etc)
+    )
+    assert config.entries == ()
+    assert len(config.notes) == 1
+    assert "cannot be opened (invalid name)" in config.notes[0]
+
+
 # ---------------------------------------------------------------------------------------------
 # .netrc
 # ---------------------------------------------------------------------------------------------
