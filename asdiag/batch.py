@@ -36,8 +36,7 @@ from asdiag.http import (
     BasicCredentials,
     HttpClient,
     HttpOptions,
-    choose_ca_bundle,
-    choose_proxy,
+    options_for,
 )
 from asdiag.ledger import Ledger
 from asdiag.package import (
@@ -328,10 +327,9 @@ def diagnose_requirements(
                 ledger.recent(host) if options.force else ledger.check_budget(host, planned)
             )
 
-    ca_bundle = choose_ca_bundle(settings.ca_bundle.value, settings.ca_bundle.describe(), environ)
     clients = {
         index.name: GatedClient(
-            HttpOptions(settings.timeout.value, ca_bundle, choose_proxy(index.simple_url, environ)),
+            options_for(settings, index.simple_url, environ),
             redactor,
             _Gate(),
             options.max_wait,

@@ -20,7 +20,7 @@ from asdiag.client_config import ClientConfig
 from asdiag.errors import EXIT_FAILED, EXIT_INCOMPLETE, EXIT_OK, UsageError
 from asdiag.evidence import CaBundle, Exchange, ProxyChoice
 from asdiag.findings import Finding, Severity
-from asdiag.http import BasicCredentials, HttpClient, HttpOptions, choose_ca_bundle, choose_proxy
+from asdiag.http import BasicCredentials, HttpClient, choose_proxy, options_for
 from asdiag.managers import detect
 from asdiag.managers.audit import audit
 from asdiag.probes import gather, gather_manager
@@ -151,9 +151,7 @@ def _probe_manager(
         if settings.admin_username.value
         else None
     )
-    ca_bundle = choose_ca_bundle(settings.ca_bundle.value, settings.ca_bundle.describe(), environ)
-    options = HttpOptions(settings.timeout.value, ca_bundle, choose_proxy(url, environ))
-    with HttpClient(options, redactor) as http:
+    with HttpClient(options_for(settings, url, environ), redactor) as http:
         seen = gather_manager(url, credentials, catalog_projects(evidence), http, admin)
         return seen, http.exchanges
 
@@ -191,10 +189,7 @@ def diagnose(
     if url is not None:
         proxy = choose_proxy(url.simple_url, environ)
         if wants_network:
-            ca_bundle = choose_ca_bundle(
-                settings.ca_bundle.value, settings.ca_bundle.describe(), environ
-            )
-            options = HttpOptions(settings.timeout.value, ca_bundle, proxy)
+            options = options_for(settings, url.simple_url, environ)
             with HttpClient(options, redactor) as http:
                 try:
                     evidence = gather(
@@ -259,9 +254,8 @@ def audit_manager(settings: Settings, *, redactor: Redactor, environ: Mapping[st
             catalog_base = parse_catalog_url(settings.catalog_url.value).base
         except UrlError:
             catalog_base = None  # then only the vendor's host counts as the catalog
-    ca_bundle = choose_ca_bundle(settings.ca_bundle.value, settings.ca_bundle.describe(), environ)
-    proxy = choose_proxy(url, environ)
-    with HttpClient(HttpOptions(settings.timeout.value, ca_bundle, proxy), redactor) as http:
+    options = options_for(settings, url, environ)
+    with HttpClient(options, redactor) as http:
         root = http.get(url, probe="manager root", credentials=admin)
         headers = dict(root.response.headers) if root.response is not None else {}
         info = detect(url, headers)
@@ -275,6 +269,6 @@ def audit_manager(settings: Settings, *, redactor: Redactor, environ: Mapping[st
         started_at=started_at,
         duration_ms=(time.perf_counter() - started) * 1000,
         groups=("manager",),
-        proxy=proxy,
-        ca_bundle=ca_bundle,
+        proxy=options.proxy,
+        ca_bundle=options.ca_bundle,
     )

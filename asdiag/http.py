@@ -27,6 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -46,6 +47,9 @@ from asdiag.evidence import (
 )
 from asdiag.redact import Redactor, Secret, redact_url
 from asdiag.urls import is_loopback_host
+
+if TYPE_CHECKING:
+    from asdiag.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +144,16 @@ class HttpOptions:
     proxy: ProxyChoice
     max_body_bytes: int = MAX_BODY_BYTES
     max_redirects: int = MAX_REDIRECTS
+
+
+def options_for(settings: Settings, url: str, environ: Mapping[str, str]) -> HttpOptions:
+    """The HTTP options for requests to ``url``: the settings' timeout and CA bundle, and the
+    proxy the environment gives that URL.
+
+    :raises UsageError: for a CA bundle that does not exist.
+    """
+    ca_bundle = choose_ca_bundle(settings.ca_bundle.value, settings.ca_bundle.describe(), environ)
+    return HttpOptions(settings.timeout.value, ca_bundle, choose_proxy(url, environ))
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from asdiag.checks.index import repository_version_findings
 from asdiag.errors import UsageError
 from asdiag.evidence import Exchange, FetchResult
 from asdiag.findings import Finding, Severity
-from asdiag.http import BasicCredentials, HttpClient, HttpOptions, choose_ca_bundle, choose_proxy
+from asdiag.http import BasicCredentials, HttpClient, options_for
 from asdiag.platforms import PRESETS, Target, classify, pip_platform_flags, pip_would_miss
 from asdiag.redact import Redactor
 from asdiag.registry import kind
@@ -873,12 +873,8 @@ def diagnose_packages(
     started = time.perf_counter()
     started_at = datetime.now(UTC)
     indexes = indexes_for(settings, via)
-    ca_bundle = choose_ca_bundle(settings.ca_bundle.value, settings.ca_bundle.describe(), environ)
     clients = {
-        index.name: HttpClient(
-            HttpOptions(settings.timeout.value, ca_bundle, choose_proxy(index.simple_url, environ)),
-            redactor,
-        )
+        index.name: HttpClient(options_for(settings, index.simple_url, environ), redactor)
         for index in indexes
     }
     try:
