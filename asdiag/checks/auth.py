@@ -73,16 +73,18 @@ def check_auth(ctx: Context) -> Sequence[Finding]:
         authenticated.credentials_withheld if authenticated else ""
     )
     if withheld:
-        return [_withheld(withheld)]
+        return [_withheld(ctx, withheld)]
     if authenticated is None or authenticated.response is None:
         return [skip("Not evaluated: the authenticated request got no answer.")]
     return _verdict(ctx, anonymous, authenticated, evidence)
 
 
-def _withheld(reason: str) -> Finding:
-    """Credentials were kept back: over plain http the URL check names the cause; after a
-    redirect to another origin nothing else does, so the reason stands on its own."""
-    if reason.startswith("plain http"):
+def _withheld(ctx: Context, reason: str) -> Finding:
+    """Credentials were kept back: over plain http the URL check names the cause (the client
+    refuses them on the catalog URL's first request); after a redirect to another origin
+    nothing else does, so the reason stands on its own."""
+    url = ctx.url
+    if url is not None and url.scheme == "http" and not url.is_loopback:
         return skip(f"Not evaluated: {reason}.", blocked_by="url.insecure-scheme")
     return skip(f"Not evaluated: {reason}.")
 
