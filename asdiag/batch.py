@@ -404,7 +404,10 @@ def _rate_limited(outcome: Outcome, gate: _Gate) -> Outcome:
     result = outcome.result
     if result is None or not gate.stopped:
         return outcome
-    if any(f.id == "package.index-unavailable" and " 429" in f.summary for f in result.findings):
+    if any(
+        f.id == "package.index-unavailable" and f.evidence and f.evidence[-1].status == 429
+        for f in result.findings
+    ):
         return replace(outcome, result=None, unchecked=gate.stopped)
     return outcome
 
