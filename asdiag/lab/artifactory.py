@@ -12,6 +12,7 @@ uncached package (the FAQ says 403 or 404; the lab picks 404, the harder one to 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from asdiag.lab.manager import Outcome, ProxyRepo, User, authenticate, merge
@@ -254,10 +255,9 @@ class Artifactory:
         return _errors(404, "Not Found")
 
     @staticmethod
-    def _reply(outcome: Outcome, page: object) -> Reply:
+    def _reply(outcome: Outcome, page: Callable[[], str]) -> Reply:
         if outcome.status != 200:
             return _errors(404, "Not Found")
-        assert callable(page)
         return Reply(
             200, page().encode(), "text/html; charset=utf-8", (("Cache-Control", "max-age=600"),)
         )

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import html
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from asdiag.lab.manager import Outcome, ProxyRepo, User, authenticate, merge, version_of
@@ -162,7 +163,7 @@ class Nexus:
     def _download(self, members: tuple[str, ...], project: str, filename: str) -> Reply:
         for member in members:
             proxy = self.proxies[member]
-            page = proxy.cached_page(project) or proxy.page(project).links
+            page = proxy.page(project).links
             link = next((entry for entry in page if entry.filename == filename), None)
             if link is None or self.hash_lookup_broken:
                 self._log(
@@ -181,10 +182,9 @@ class Nexus:
             self.log.append(line)
 
 
-def _page(outcome: Outcome, render: object) -> Reply:
+def _page(outcome: Outcome, render: Callable[[], str]) -> Reply:
     if outcome.status != 200:
         return text(404, "Not Found")
-    assert callable(render)
     return Reply(200, render().encode(), "text/html; charset=utf-8")
 
 
