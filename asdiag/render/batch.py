@@ -9,12 +9,11 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from asdiag import __version__
 from asdiag.batch import BatchReport, Outcome
 from asdiag.findings import SEVERITY_ORDER, Finding, Severity
 from asdiag.render.console import MARKS, finding_lines, requests_section, summary_line
 from asdiag.render.json import envelope, severity_counts
-from asdiag.render.markdown import markdown_cell
+from asdiag.render.markdown import markdown_cell, run_line
 from asdiag.settings import Settings
 
 _RANK = {severity: rank for rank, severity in enumerate(SEVERITY_ORDER)}
@@ -130,7 +129,7 @@ def render_batch_markdown(report: BatchReport, *, code: int) -> str:
     out = [
         "# asdiag requirements report",
         "",
-        f"- asdiag {__version__}, run at {report.started_at.isoformat(timespec='seconds')}",
+        run_line(report.started_at),
         f"- Files: {', '.join(f'`{f}`' for f in report.files)}",
         f"- Targets: {', '.join(f'{t.label} {t.python_text}' for t in report.targets)}",
         f"- Exit code {code}; {len(report.requests)} requests",

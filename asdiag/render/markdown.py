@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
+
 from asdiag import __version__
 from asdiag.doctor import Report, exit_code
+from asdiag.evidence import Exchange
 from asdiag.render import counts_line, start_here
 from asdiag.render.console import MARKS, exchange_line
 
@@ -13,13 +17,30 @@ def markdown_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
+def run_line(started_at: datetime) -> str:
+    """Which asdiag ran, and when: every report's first list item."""
+    return f"- asdiag {__version__}, run at {started_at.isoformat(timespec='seconds')}"
+
+
+def requests_block(requests: Sequence[Exchange]) -> list[str]:
+    """The ``-v`` evidence: every request, one line each, in a code block."""
+    return [
+        "",
+        f"## Requests ({len(requests)})",
+        "",
+        "```text",
+        *map(exchange_line, requests),
+        "```",
+    ]
+
+
 def render_markdown(report: Report, *, verbose: bool = False, strict: bool = False) -> str:
     settings = report.settings
     code = exit_code(report.findings, strict=strict)
     out = [
         f"# asdiag {report.command} report",
         "",
-        f"- asdiag {__version__}, run at {report.started_at.isoformat(timespec='seconds')}",
+        run_line(report.started_at),
         f"- Catalog URL: `{settings.shown_url}` (from {settings.catalog_url.describe()})",
         f"- Username: `{settings.username.value or '(none)'}` "
         f"(from {settings.username.describe()})",
@@ -49,7 +70,5 @@ def render_markdown(report: Report, *, verbose: bool = False, strict: bool = Fal
         if verbose and finding.traceback:
             out += ["", "```text", finding.traceback.rstrip(), "```"]
     if report.requests:
-        out += ["", f"## Requests ({len(report.requests)})", "", "```text"]
-        out += [exchange_line(e) for e in report.requests]
-        out += ["```"]
+        out += requests_block(report.requests)
     return "\n".join(out) + "\n"

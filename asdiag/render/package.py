@@ -12,13 +12,12 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from asdiag import __version__
 from asdiag.doctor import exit_code
 from asdiag.package import Cell, Matrix, PackageReport, PackageResult
 from asdiag.render import counts_line
-from asdiag.render.console import exchange_line, finding_lines, requests_section, summary_line
+from asdiag.render.console import finding_lines, requests_section, summary_line
 from asdiag.render.json import envelope, severity_counts
-from asdiag.render.markdown import markdown_cell
+from asdiag.render.markdown import markdown_cell, requests_block, run_line
 from asdiag.settings import Settings
 
 #: How a cell reads: the fit, for one target and the Pythons it applies to.
@@ -114,7 +113,7 @@ def render_package_markdown(report: PackageReport, *, verbose: bool, strict: boo
     out = [
         "# asdiag package report",
         "",
-        f"- asdiag {__version__}, run at {report.started_at.isoformat(timespec='seconds')}",
+        run_line(report.started_at),
         f"- Result: {counts_line(report.findings)}, exit code {code}",
     ]
     for result in report.results:
@@ -145,6 +144,5 @@ def render_package_markdown(report: PackageReport, *, verbose: bool, strict: boo
             if finding.is_problem and finding.remediation is not None:
                 out += ["", f"**Fix ({finding.id}):** {finding.remediation.text}"]
     if verbose and report.requests:
-        out += ["", f"## Requests ({len(report.requests)})", "", "```text"]
-        out += [exchange_line(e) for e in report.requests] + ["```"]
+        out += requests_block(report.requests)
     return "\n".join(out) + "\n"
