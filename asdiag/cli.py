@@ -32,6 +32,9 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from asdiag.client_config import ClientConfig
+    from asdiag.doctor import Report
+    from asdiag.lab.server import Lab
+    from asdiag.lab.web import Reply, Request
     from asdiag.settings import Flags, Settings
 
 app = typer.Typer(
@@ -392,10 +395,7 @@ def check(
     _guarded(redactor, verbose > 0, run)
 
 
-def _render(report: object, output_format: OutputFormat, verbose: bool, strict: bool) -> str:
-    from asdiag.doctor import Report
-
-    assert isinstance(report, Report)
+def _render(report: Report, output_format: OutputFormat, verbose: bool, strict: bool) -> str:
     if output_format is OutputFormat.JSON:
         from asdiag.render.json import render_json
 
@@ -1055,7 +1055,6 @@ def lab_serve(
     def run() -> int:
         import signal
         import threading
-        from pathlib import Path
 
         from asdiag.lab.scenarios import BY_NAME
         from asdiag.lab.server import Lab
@@ -1065,10 +1064,7 @@ def lab_serve(
             hint = f"; did you mean {close[0]}?" if close else "; see asdiag lab list"
             raise UsageError(f"unknown scenario {scenario!r}{hint}")
 
-        def log(request: object, reply: object) -> None:
-            from asdiag.lab.web import Reply, Request
-
-            assert isinstance(request, Request) and isinstance(reply, Reply)
+        def log(request: Request, reply: Reply) -> None:
             _write(f"lab: {request.method} {request.path} -> {reply.status}\n", redactor, err=True)
 
         try:
@@ -1108,10 +1104,7 @@ def _write_private(path: Path, text: str) -> None:
         file.write(text)
 
 
-def _lab_banner(lab: object, env_file: str | None) -> str:
-    from asdiag.lab.server import Lab
-
-    assert isinstance(lab, Lab)
+def _lab_banner(lab: Lab, env_file: str | None) -> str:
     lines = [
         f"asdiag lab: scenario {lab.scenario.name} ({lab.auth_style} auth style) on {lab.base_url}",
         f"  {lab.scenario.summary}",
