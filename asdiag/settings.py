@@ -157,15 +157,18 @@ class Settings:
         def entry(setting: Setting[Any], value: object) -> dict[str, object]:
             return {"value": value, "source": str(setting.source), "origin": setting.origin}
 
+        def secret(setting: Setting[Secret | None]) -> dict[str, object]:
+            return {
+                "set": setting.value is not None,
+                "source": str(setting.source),
+                "origin": setting.origin,
+            }
+
         url = self.catalog_url.value
         return {
             "catalog_url": entry(self.catalog_url, redact_url(url) if url else None),
             "username": entry(self.username, self.username.value),
-            "password": {
-                "set": self.password.value is not None,
-                "source": str(self.password.source),
-                "origin": self.password.origin,
-            },
+            "password": secret(self.password),
             "timeout": entry(self.timeout, self.timeout.value),
             "ca_bundle": entry(self.ca_bundle, self.ca_bundle.value),
             "profile": self.profile,
@@ -176,16 +179,8 @@ class Settings:
             ),
             "manager_username": entry(self.manager_username, self.manager_username.value),
             "admin_username": entry(self.admin_username, self.admin_username.value),
-            "admin_password": {
-                "set": self.admin_password.value is not None,
-                "source": str(self.admin_password.source),
-                "origin": self.admin_password.origin,
-            },
-            "manager_password": {
-                "set": self.manager_password.value is not None,
-                "source": str(self.manager_password.source),
-                "origin": self.manager_password.origin,
-            },
+            "admin_password": secret(self.admin_password),
+            "manager_password": secret(self.manager_password),
         }
 
 
