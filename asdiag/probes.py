@@ -69,11 +69,11 @@ def gather_manager(
     if root.status != 200:
         return ManagerEvidence(url, root, info)
     listed = listed_projects(root)
+    sample = [n for n in dict.fromkeys(map(canonicalize_name, catalog_projects or ())) if n]
     pages = tuple(
         (name, client.get(f"{url}{name}/", probe=f"manager page {name}", credentials=credentials))
-        for name in dict.fromkeys(canonicalize_name(n) for n in (catalog_projects or ()))
-        if name
-    )[:MANAGER_SAMPLE]
+        for name in sample[:MANAGER_SAMPLE]
+    )
     public_probe = None
     if listed is None and catalog_projects is not None:
         held = {canonicalize_name(n) for n in catalog_projects}

@@ -15,6 +15,7 @@ import pytest
 from asdiag.lab import artifactory, nexus
 from asdiag.lab.scenarios import BY_NAME, SECRETS
 from asdiag.lab.server import Lab
+from asdiag.probes import MANAGER_SAMPLE
 from asdiag.registry import REGISTRY
 from tests.conftest import MemoryKeyring
 from tests.integration.conftest import Run, run_asdiag
@@ -58,6 +59,18 @@ def test_artifactory_is_detected_with_version_and_repository(
         "its index lists 6 projects."
     )
     assert run.exit_code == 0
+
+
+def test_only_a_sample_of_the_catalog_projects_is_asked_through_the_manager(
+    lab: Lab, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The lab's catalog lists 6 projects; asking for every one would spend the rate limit of a
+    # real catalog with thousands.
+    run = check_scenario(lab, monkeypatch, "healthy")
+    requests = run.document["requests"]
+    assert isinstance(requests, list)
+    pages = [r for r in requests if str(r["probe"]).startswith("manager page")]
+    assert len(pages) == MANAGER_SAMPLE < 6, run.stdout
 
 
 def test_nexus_is_detected_with_version_and_edition(
