@@ -975,14 +975,18 @@ def _read_requirements(
 # --------------------------------------------------------------------------------------------
 
 
-def _read_netrc(environ: Mapping[str, str], home: str) -> NetrcFile:
+def netrc_location(environ: Mapping[str, str]) -> str:
     """The ``.netrc`` requests' ``get_netrc_auth`` would read (pip's step 3): ``$NETRC`` when
-    set, else the first of ``~/.netrc`` and ``~/_netrc`` that exists."""
+    set (even empty), else the first of ``~/.netrc`` and ``~/_netrc`` that exists."""
+    home = _home(environ)
     if "NETRC" in environ:
-        path = _expand(environ["NETRC"], home)
-    else:
-        candidates = [os.path.join(home, name) for name in (".netrc", "_netrc")]
-        path = next((c for c in candidates if os.path.exists(c)), candidates[0])
+        return _expand(environ["NETRC"], home)
+    candidates = [os.path.join(home, name) for name in (".netrc", "_netrc")]
+    return next((c for c in candidates if os.path.exists(c)), candidates[0])
+
+
+def _read_netrc(environ: Mapping[str, str]) -> NetrcFile:
+    path = netrc_location(environ)
     try:
         mode = os.stat(path).st_mode & 0o777
     except OSError:
@@ -1051,6 +1055,6 @@ def read_client_config(
         uv_index=uv.index,
         uv_extras=uv.extras,
         values=(*pip.values, *uv.values),
-        netrc=_read_netrc(environ, home),
+        netrc=_read_netrc(environ),
         notes=tuple(redactor.text(note) for note in notes),
     )

@@ -16,10 +16,8 @@ from __future__ import annotations
 import concurrent.futures
 import hashlib
 import netrc
-import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlsplit
 
@@ -189,25 +187,20 @@ class NetrcEntry:
     password: Secret = field(repr=False)
 
 
-def netrc_path(environ: Mapping[str, str]) -> Path:
-    """``NETRC`` if set, else ``~/.netrc`` (as requests, and so pip, look it up)."""
-    if environ.get("NETRC"):
-        return Path(environ["NETRC"])
-    home = environ.get("HOME") or os.path.expanduser("~")
-    return Path(home) / ".netrc"
-
-
 def netrc_lookup(host: str, environ: Mapping[str, str]) -> NetrcEntry | None:
-    """The ``.netrc`` entry for ``host`` (or its ``default``), if any; never raises."""
-    path = netrc_path(environ)
+    """The ``.netrc`` entry for ``host`` (or its ``default``), if any, from the file pip would
+    read (the one the client check reports on); never raises."""
+    from asdiag.client_config import netrc_location
+
+    path = netrc_location(environ)
     try:
-        entry = netrc.netrc(str(path)).authenticators(host)
+        entry = netrc.netrc(path).authenticators(host)
     except (OSError, netrc.NetrcParseError):
         return None  # missing or broken: the client check reports a broken file
     if not entry or not entry[2]:
         return None
     login, _, password = entry
-    return NetrcEntry(str(path), login or "", Secret(password))
+    return NetrcEntry(path, login or "", Secret(password))
 
 
 # --- checking a password before storing it -------------------------------------------------------

@@ -13,6 +13,7 @@ import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import fail, null
 
+from asdiag.client_config import read_client_config
 from asdiag.credentials import (
     CredentialsError,
     fingerprint,
@@ -149,6 +150,19 @@ def test_netrc_entry_for_the_host(isolated_environment: Path) -> None:
     assert (entry.path, entry.login, entry.password) == (str(path), ORG, Secret(SECRET))
     assert SECRET not in repr(entry)
     assert netrc_lookup("other.example", os.environ) is None
+
+
+def test_netrc_is_found_where_pip_and_the_client_check_find_it(
+    isolated_environment: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("NETRC")
+    path = isolated_environment / "_netrc"  # requests' second choice, when ~/.netrc is absent
+    path.write_text(f"machine repository.activestate.com login {ORG} password {SECRET}\n")
+    entry = netrc_lookup("repository.activestate.com", os.environ)
+    assert entry is not None and entry.path == str(path)
+    assert read_client_config(os.environ).netrc.path == str(path)
+    monkeypatch.setenv("NETRC", "")  # set but empty: requests reads no file at all
+    assert netrc_lookup("repository.activestate.com", os.environ) is None
 
 
 @pytest.mark.parametrize("text", ["machine", "machine x login y password"])
