@@ -34,8 +34,10 @@ from asdiag.findings import Finding, Severity
 from asdiag.http import (
     PIP_ACCEPT,
     BasicCredentials,
+    Deadline,
     HttpClient,
     HttpOptions,
+    command_deadline,
     options_for,
 )
 from asdiag.ledger import Ledger
@@ -94,7 +96,8 @@ class BatchOptions:
 
 
 class RateLimitStop(Exception):
-    """The index asked for a longer pause than the batch may wait: send nothing more."""
+    """Send nothing more: the index asked for a longer pause than the batch may wait, or the
+    command's deadline passed."""
 
 
 class _Gate:
@@ -327,9 +330,10 @@ def diagnose_requirements(
                 ledger.recent(host) if options.force else ledger.check_budget(host, planned)
             )
 
+    deadline = command_deadline(settings, "requirements")
     clients = {
         index.name: GatedClient(
-            options_for(settings, index.simple_url, environ),
+            options_for(settings, index.simple_url, environ, deadline),
             redactor,
             _Gate(),
             options.max_wait,
@@ -354,10 +358,13 @@ def diagnose_requirements(
             probe_files=options.probe_files,
         )
         try:
+            if deadline.passed():
+                raise RateLimitStop(f"the command's deadline of {deadline.seconds:g} s passed")
             result = triage_one(
                 job.request, index, clients[index.name], roots[index.name], package_options
             )
             outcome = _rate_limited(replace(outcome, result=result), clients[index.name].gate)
+            outcome = _cut_by_deadline(outcome, deadline)
         except RateLimitStop as stop:
             outcome = replace(outcome, unchecked=str(stop))
         with lock:
@@ -396,6 +403,19 @@ def diagnose_requirements(
         started_at=started_at,
         duration_ms=(time.perf_counter() - started) * 1000,
         spent_before=spent,
+    )
+
+
+def _cut_by_deadline(outcome: Outcome, deadline: Deadline) -> Outcome:
+    """A project whose requests the deadline stopped was not checked: it joins the list of
+    what could not be finished, instead of a finding of its own per project."""
+    result = outcome.result
+    if result is None or not any(f.id == "run.deadline-reached" for f in result.findings):
+        return outcome
+    return replace(
+        outcome,
+        result=None,
+        unchecked=f"the command's deadline of {deadline.seconds:g} s passed",
     )
 
 

@@ -96,7 +96,7 @@ def main(
 def _write(text: str, redactor: Redactor, *, err: bool = False) -> None:
     stream = sys.stderr if err else sys.stdout
     try:
-        stream.write(redactor.text(text))
+        stream.write(redactor.output(text))
         stream.flush()
     except BrokenPipeError:
         # The reader went away (`asdiag check | head`): drop the rest quietly, keep the exit code.
@@ -177,10 +177,10 @@ def _guarded(redactor: Redactor, verbose: bool, body: Callable[[], int]) -> None
         import traceback
 
         if verbose:
-            _write(traceback.format_exc(), redactor, err=True)
+            _write(redactor.text(traceback.format_exc()), redactor, err=True)
         _write(
-            f"asdiag: internal error: {type(exc).__name__}: {exc} (run with -v for details; "
-            "please report it)\n",
+            f"asdiag: internal error: {type(exc).__name__}: {redactor.text(str(exc))} (run with "
+            "-v for details; please report it)\n",
             redactor,
             err=True,
         )
@@ -267,7 +267,19 @@ ConfigOption = Annotated[
 TimeoutOption = Annotated[
     float | None,
     typer.Option(
-        "--timeout", help="Connect and read timeout in seconds [default: 10].", show_default=False
+        "--timeout",
+        help="Time limit of each request as a whole (connect, head and body), in seconds "
+        "[default: 10].",
+        show_default=False,
+    ),
+]
+DeadlineOption = Annotated[
+    float | None,
+    typer.Option(
+        "--deadline",
+        help="Overall time limit of the command in seconds (env ASDIAG_DEADLINE) [default: "
+        "check 60, package and manager 120, requirements 900].",
+        show_default=False,
     ),
 ]
 CaBundleOption = Annotated[
@@ -327,6 +339,7 @@ def check(
     profile: ProfileOption = None,
     config: ConfigOption = None,
     timeout: TimeoutOption = None,
+    deadline: DeadlineOption = None,
     ca_bundle: CaBundleOption = None,
     output_format: FormatOption = OutputFormat.HUMAN,
     only: Annotated[
@@ -373,6 +386,7 @@ def check(
             ca_bundle,
             profile,
             config,
+            deadline=deadline,
             manager_url=manager_url,
             manager_username=manager_username,
             admin_username=admin_username,
@@ -437,6 +451,7 @@ def manager(
     profile: ProfileOption = None,
     config: ConfigOption = None,
     timeout: TimeoutOption = None,
+    deadline: DeadlineOption = None,
     ca_bundle: CaBundleOption = None,
     output_format: FormatOption = OutputFormat.HUMAN,
     strict: StrictOption = False,
@@ -461,6 +476,7 @@ def manager(
             ca_bundle,
             profile,
             config,
+            deadline=deadline,
             manager_url=manager_url,
             manager_username=manager_username,
             admin_username=admin_username,
@@ -531,6 +547,7 @@ def package(
     profile: ProfileOption = None,
     config: ConfigOption = None,
     timeout: TimeoutOption = None,
+    deadline: DeadlineOption = None,
     ca_bundle: CaBundleOption = None,
     output_format: FormatOption = OutputFormat.HUMAN,
     strict: StrictOption = False,
@@ -559,6 +576,7 @@ def package(
             ca_bundle,
             profile,
             config,
+            deadline=deadline,
             manager_url=manager_url,
             manager_username=manager_username,
         )
@@ -643,6 +661,7 @@ def requirements(
     profile: ProfileOption = None,
     config: ConfigOption = None,
     timeout: TimeoutOption = None,
+    deadline: DeadlineOption = None,
     ca_bundle: CaBundleOption = None,
     output_format: FormatOption = OutputFormat.HUMAN,
     verbose: VerboseOption = 0,
@@ -673,6 +692,7 @@ def requirements(
             ca_bundle,
             profile,
             config,
+            deadline=deadline,
             manager_url=manager_url,
             manager_username=manager_username,
         )

@@ -234,12 +234,15 @@ def verify_password(
         choose_ca_bundle,
         choose_proxy,
     )
+    from asdiag.urls import Origin
 
     bundle = choose_ca_bundle(ca_bundle, ca_bundle_source, environ)
     options = HttpOptions(timeout, bundle, choose_proxy(simple_url, environ))
     with HttpClient(options, redactor) as client:
         fetched = client.get(
-            simple_url, probe="login", credentials=BasicCredentials(username, password)
+            simple_url,
+            probe="login",
+            credentials=BasicCredentials(username, password, Origin.of(simple_url)),
         )
     if fetched.failure is not None:
         raise LoginRefused(

@@ -20,13 +20,20 @@ from asdiag.client_config import ClientConfig
 from asdiag.errors import EXIT_FAILED, EXIT_INCOMPLETE, EXIT_OK, UsageError
 from asdiag.evidence import CaBundle, Exchange, ProxyChoice
 from asdiag.findings import Finding, Severity
-from asdiag.http import BasicCredentials, HttpClient, choose_proxy, options_for
+from asdiag.http import (
+    BasicCredentials,
+    Deadline,
+    HttpClient,
+    choose_proxy,
+    command_deadline,
+    options_for,
+)
 from asdiag.managers import detect
 from asdiag.managers.audit import audit
 from asdiag.probes import gather, gather_manager
 from asdiag.redact import Redactor
 from asdiag.settings import ManagerEndpoint, Settings
-from asdiag.urls import CatalogUrl, UrlError, manager_index_url, parse_catalog_url
+from asdiag.urls import CatalogUrl, Origin, UrlError, manager_index_url, parse_catalog_url
 
 
 @dataclass(frozen=True)
@@ -136,6 +143,7 @@ def _probe_manager(
     evidence: Evidence,
     redactor: Redactor,
     environ: Mapping[str, str],
+    deadline: Deadline,
 ) -> tuple[ManagerEvidence, tuple[Exchange, ...]]:
     """The probes through one manager, with its own client (its proxy may differ).
 
@@ -145,13 +153,15 @@ def _probe_manager(
         url = manager_index_url(endpoint.url.value)
     except UrlError as exc:
         raise UsageError(f"manager URL {exc}") from None
-    credentials = BasicCredentials.of(endpoint.username.value, endpoint.password.value)
+    credentials = BasicCredentials.of(endpoint.username.value, endpoint.password.value, for_url=url)
     admin = (
-        BasicCredentials.of(settings.admin_username.value, settings.admin_password.value)
+        BasicCredentials.of(
+            settings.admin_username.value, settings.admin_password.value, for_url=url
+        )
         if settings.admin_username.value
         else None
     )
-    with HttpClient(options_for(settings, url, environ), redactor) as http:
+    with HttpClient(options_for(settings, url, environ, deadline), redactor) as http:
         seen = gather_manager(url, credentials, catalog_projects(evidence), http, admin)
         return seen, http.exchanges
 
@@ -173,6 +183,7 @@ def diagnose(
     """
     started = time.perf_counter()
     started_at = datetime.now(UTC)
+    deadline = command_deadline(settings, "check")
     url: CatalogUrl | None = None
     url_error: UrlError | None = None
     if settings.catalog_url.value:
@@ -189,12 +200,14 @@ def diagnose(
     if url is not None:
         proxy = choose_proxy(url.simple_url, environ)
         if wants_network:
-            options = options_for(settings, url.simple_url, environ)
+            options = options_for(settings, url.simple_url, environ, deadline)
             with HttpClient(options, redactor) as http:
                 try:
                     evidence = gather(
                         url,
-                        BasicCredentials.of(settings.username.value, settings.password.value),
+                        BasicCredentials.of(
+                            settings.username.value, settings.password.value, for_url=url.base
+                        ),
                         http,
                         options,
                         proxy,
@@ -206,7 +219,9 @@ def diagnose(
     if only is None or only == "manager":
         managers = []
         for endpoint in settings.managers:
-            seen, manager_requests = _probe_manager(endpoint, settings, evidence, redactor, environ)
+            seen, manager_requests = _probe_manager(
+                endpoint, settings, evidence, redactor, environ, deadline
+            )
             managers.append(seen)
             requests += manager_requests
         evidence = replace(evidence, managers=tuple(managers))
@@ -247,14 +262,14 @@ def audit_manager(settings: Settings, *, redactor: Redactor, environ: Mapping[st
         url = manager_index_url(settings.manager_url.value)
     except UrlError as exc:
         raise UsageError(f"manager URL {exc}") from None
-    admin = BasicCredentials(settings.admin_username.value, password)
+    admin = BasicCredentials(settings.admin_username.value, password, Origin.of(url))
     catalog_base = None
     if settings.catalog_url.value:
         try:
             catalog_base = parse_catalog_url(settings.catalog_url.value).base
         except UrlError:
             catalog_base = None  # then only the vendor's host counts as the catalog
-    options = options_for(settings, url, environ)
+    options = options_for(settings, url, environ, command_deadline(settings, "manager"))
     with HttpClient(options, redactor) as http:
         root = http.get(url, probe="manager root", credentials=admin)
         headers = dict(root.response.headers) if root.response is not None else {}

@@ -13,6 +13,23 @@ from enum import StrEnum
 from asdiag.redact import redact_url
 
 
+class Withheld(StrEnum):
+    """Why credentials asked for were not sent with a request."""
+
+    #: The request's origin is not the one the credentials were configured for.
+    OTHER_ORIGIN = "other-origin"
+    #: Plain http to a machine that is not this one: the password would travel in clear.
+    PLAIN_HTTP = "plain-http"
+
+    def sentence(self) -> str:
+        if self is Withheld.OTHER_ORIGIN:
+            return (
+                "the request went to another origin (scheme, host and port) than the one the "
+                "credentials belong to, and credentials never leave their origin"
+            )
+        return "plain http to a host that is not this machine; credentials are not sent in clear"
+
+
 @dataclass(frozen=True)
 class Exchange:
     """One request and what came back (or why nothing did), redacted."""
@@ -30,8 +47,11 @@ class Exchange:
     headers: tuple[tuple[str, str], ...] = ()
     #: The first bytes of the body, decoded and redacted, for unexpected answers.
     body_head: str = ""
-    #: Why no response arrived (a network failure), if so.
+    #: Why no response arrived, or why it broke off (a network failure), if so.
     error: str = ""
+    #: Why the credentials asked for were not sent with this request; ``None`` when they were
+    #: sent or none were asked for.
+    credentials_withheld: Withheld | None = None
 
     def header(self, name: str) -> str | None:
         """The value of a recorded response header, by case-insensitive name."""
@@ -40,6 +60,11 @@ class Exchange:
             if key == wanted:
                 return value
         return None
+
+    def body_start(self, limit: int = 200) -> str:
+        """The first characters of the body, quoted on one line, for a finding's detail."""
+        head = self.body_head[:limit].replace("\r", "").replace("\n", "\\n")
+        return f'"{head}"' + ("..." if len(self.body_head) > limit else "")
 
     def to_dict(self) -> dict[str, object]:
         """A JSON-ready mapping (part of the ``asdiag.v1`` schema)."""
@@ -53,6 +78,7 @@ class Exchange:
             "headers": dict(self.headers),
             "body_head": self.body_head,
             "error": self.error,
+            "credentials_withheld": self.credentials_withheld,
         }
 
 
@@ -87,9 +113,21 @@ class FailureKind(StrEnum):
     REFUSED = "refused"
     CONNECT_TIMEOUT = "connect-timeout"
     TLS = "tls"
+    #: No complete answer head (status line and headers) within the request's time limit.
     READ_TIMEOUT = "read-timeout"
     RESET = "reset"
+    #: The connection closed before the body was complete (shorter than its Content-Length,
+    #: or an unfinished chunked body).
+    TRUNCATED = "truncated"
+    #: The head arrived, the body did not finish within the request's time limit.
+    SLOW_BODY = "slow-body"
+    #: The body could not be decoded as its Content-Encoding says.
+    DECODE = "decode"
     REDIRECT_LOOP = "redirect-loop"
+    #: A ``Location`` that is not an http(s) URL asdiag can follow.
+    BAD_REDIRECT = "bad-redirect"
+    #: Not sent: the command's overall deadline had passed.
+    DEADLINE = "deadline"
     OTHER = "other"
 
 
@@ -109,6 +147,11 @@ class Failure:
     message: str
     #: For TLS failures: the certificate presented, read without verification to show it.
     certificate: Certificate | None = None
+    #: The status of an answer that broke off after its head (a reset or a stall mid-body).
+    status: int | None = None
+    #: Body bytes received before the failure, and over how many seconds.
+    received: int = 0
+    seconds: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -144,14 +187,26 @@ class FetchResult:
     exchanges: tuple[Exchange, ...]
     response: Response | None = None
     failure: Failure | None = None
-    #: Why credentials were not sent although asked for (another origin, plain http).
-    credentials_withheld: str = ""
+    #: Why credentials were not sent although asked for, at the first hop that withheld them.
+    credentials_withheld: Withheld | None = None
     #: The verified certificate of an https server, when the request reached one.
     certificate: Certificate | None = None
 
     @property
     def status(self) -> int | None:
         return self.response.status if self.response is not None else None
+
+    @property
+    def refused_elsewhere(self) -> bool:
+        """A 401 or 403 from a hop the credentials were withheld from: the answer is about
+        the missing credentials of another origin, not about the ones asdiag holds."""
+        last = self.exchanges[-1] if self.exchanges else None
+        return (
+            self.response is not None
+            and self.response.status in (401, 403)
+            and last is not None
+            and last.credentials_withheld is Withheld.OTHER_ORIGIN
+        )
 
 
 @dataclass(frozen=True)

@@ -21,15 +21,17 @@ import os
 import socket
 import ssl
 import tempfile
+import threading
 import time
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
+import httpcore
 import httpx
 
 from asdiag import __version__
@@ -44,9 +46,10 @@ from asdiag.evidence import (
     FetchResult,
     ProxyChoice,
     Response,
+    Withheld,
 )
-from asdiag.redact import Redactor, Secret, redact_url
-from asdiag.urls import is_loopback_host
+from asdiag.redact import Redactor, Secret
+from asdiag.urls import Origin
 
 if TYPE_CHECKING:
     from asdiag.settings import Settings
@@ -139,34 +142,54 @@ def choose_proxy(url: str, environ: Mapping[str, str]) -> ProxyChoice:
 class HttpOptions:
     """Everything that shapes asdiag's HTTP behaviour, resolved before the first request."""
 
+    #: Each request as a whole (connect, head and body together), in seconds.
     timeout: float
     ca_bundle: CaBundle
     proxy: ProxyChoice
     max_body_bytes: int = MAX_BODY_BYTES
     max_redirects: int = MAX_REDIRECTS
+    #: The command's overall deadline: no request starts after it, none runs past it.
+    deadline: Deadline | None = None
 
 
-def options_for(settings: Settings, url: str, environ: Mapping[str, str]) -> HttpOptions:
-    """The HTTP options for requests to ``url``: the settings' timeout and CA bundle, and the
-    proxy the environment gives that URL.
+def command_deadline(settings: Settings, command: str) -> Deadline:
+    """The deadline of ``command``, starting now: ``--deadline``, else the command's default."""
+    from asdiag.settings import DEFAULT_DEADLINES
+
+    return Deadline(settings.deadline.value or DEFAULT_DEADLINES[command])
+
+
+def options_for(
+    settings: Settings, url: str, environ: Mapping[str, str], deadline: Deadline | None = None
+) -> HttpOptions:
+    """The HTTP options for requests to ``url``: the settings' timeout and CA bundle, the
+    proxy the environment gives that URL, and the command's deadline.
 
     :raises UsageError: for a CA bundle that does not exist.
     """
     ca_bundle = choose_ca_bundle(settings.ca_bundle.value, settings.ca_bundle.describe(), environ)
-    return HttpOptions(settings.timeout.value, ca_bundle, choose_proxy(url, environ))
+    return HttpOptions(
+        settings.timeout.value, ca_bundle, choose_proxy(url, environ), deadline=deadline
+    )
 
 
 @dataclass(frozen=True)
 class BasicCredentials:
-    """A username and a password for HTTP Basic authentication."""
+    """A username and a password for HTTP Basic authentication, bound to the one origin they
+    were configured for (the catalog URL's, a manager URL's): the client sends them nowhere
+    else."""
 
     username: str
     password: Secret = field(repr=False)
+    origin: Origin
 
     @classmethod
-    def of(cls, username: str | None, password: Secret | None) -> BasicCredentials | None:
-        """Credentials when a password is known (the username may be empty); else ``None``."""
-        return None if password is None else cls(username or "", password)
+    def of(
+        cls, username: str | None, password: Secret | None, *, for_url: str
+    ) -> BasicCredentials | None:
+        """Credentials for ``for_url``'s origin when a password is known (the username may be
+        empty); else ``None``."""
+        return None if password is None else cls(username or "", password, Origin.of(for_url))
 
     def header(self) -> str:
         pair = f"{self.username}:{self.password.reveal()}".encode()
@@ -254,13 +277,127 @@ def read_unverified_certificate(host: str, port: int, timeout: float) -> Certifi
         return None
 
 
+# --- deadlines ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A command's overall time limit: no request starts after it, none runs past it."""
+
+    seconds: float
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def at(self) -> float:
+        return self.started + self.seconds
+
+    def passed(self) -> bool:
+        return time.monotonic() >= self.at
+
+
+class _RequestDeadline(threading.local):
+    """The moment the request running on this thread must be over (connect, head and body
+    together). httpx bounds each read and each connect, not the whole: a server that sends one
+    byte a second satisfies every per-read timeout for ever. The network streams below give
+    every socket operation only the time left."""
+
+    at: float | None = None
+
+
+_REQUEST_DEADLINE = _RequestDeadline()
+
+
+def _time_left(timeout: float | None, error: type[Exception]) -> float | None:
+    at = _REQUEST_DEADLINE.at
+    if at is None:
+        return timeout
+    left = at - time.monotonic()
+    if left <= 0:
+        raise error("the request's time limit passed")
+    return left if timeout is None else min(timeout, left)
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    """A network stream whose every operation ends by the request's deadline."""
+
+    def __init__(self, inner: httpcore.NetworkStream) -> None:
+        self._inner = inner
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, _time_left(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, _time_left(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(
+        self,
+        ssl_context: ssl.SSLContext,
+        server_hostname: str | None = None,
+        timeout: float | None = None,
+    ) -> httpcore.NetworkStream:
+        left = _time_left(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(self._inner.start_tls(ssl_context, server_hostname, left))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    """httpcore's network backend, handing out :class:`_DeadlineStream` s."""
+
+    def __init__(self, inner: httpcore.NetworkBackend) -> None:
+        self._inner = inner
+
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        stream = self._inner.connect_tcp(
+            host,
+            port,
+            _time_left(timeout, httpcore.ConnectTimeout),
+            local_address=local_address,
+            socket_options=socket_options,
+        )
+        return _DeadlineStream(stream)
+
+    def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
+        left = _time_left(timeout, httpcore.ConnectTimeout)
+        stream = self._inner.connect_unix_socket(path, left, socket_options=socket_options)
+        return _DeadlineStream(stream)
+
+    def sleep(self, seconds: float) -> None:
+        self._inner.sleep(seconds)
+
+
+def _transport(context: ssl.SSLContext, proxy: str | None) -> httpx.HTTPTransport:
+    """httpx's transport with the deadline-bounded network backend.
+
+    httpx takes no network backend; its connection pool keeps one in ``_network_backend``
+    (httpcore 1.x, direct and through a proxy alike). A test stalls a server one byte a
+    second, so a change there fails loudly rather than silently losing the bound.
+    """
+    transport = httpx.HTTPTransport(verify=context, proxy=proxy, trust_env=False)
+    pool = getattr(transport, "_pool", None)
+    backend = getattr(pool, "_network_backend", None)
+    if isinstance(backend, httpcore.NetworkBackend):
+        pool._network_backend = _DeadlineBackend(backend)  # type: ignore[union-attr]
+    return transport
+
+
 # --- the client ---------------------------------------------------------------------------
-
-
-def _origin(url: str) -> tuple[str, str, int]:
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    return scheme, (parts.hostname or "").lower(), parts.port or (443 if scheme == "https" else 80)
 
 
 def _exception_chain(exc: BaseException) -> list[BaseException]:
@@ -272,13 +409,19 @@ def _exception_chain(exc: BaseException) -> list[BaseException]:
     return chain
 
 
-def classify_transport_error(exc: httpx.TransportError) -> FailureKind:
-    """Map an httpx exception to what went wrong, looking through the exceptions it wraps."""
+def classify_transport_error(exc: Exception, *, in_body: bool = False) -> FailureKind:
+    """Map an httpx exception to what went wrong, looking through the exceptions it wraps.
+
+    ``in_body``: the answer's head had arrived, so a timeout is a slow body and a close is a
+    truncated one.
+    """
     chain = _exception_chain(exc)
+    if isinstance(exc, httpx.DecodingError):
+        return FailureKind.DECODE
     if isinstance(exc, httpx.ConnectTimeout):
         return FailureKind.CONNECT_TIMEOUT
     if isinstance(exc, httpx.ReadTimeout | httpx.WriteTimeout | httpx.PoolTimeout):
-        return FailureKind.READ_TIMEOUT
+        return FailureKind.SLOW_BODY if in_body else FailureKind.READ_TIMEOUT
     if any(isinstance(e, ssl.SSLError) for e in chain):
         return FailureKind.TLS
     if any(isinstance(e, socket.gaierror) for e in chain):
@@ -288,17 +431,39 @@ def classify_transport_error(exc: httpx.TransportError) -> FailureKind:
     if any(isinstance(e, ConnectionResetError | BrokenPipeError) for e in chain):
         return FailureKind.RESET
     text = str(exc).lower()
-    # A peer that closes mid-answer surfaces as a read error or as a protocol error ("peer
-    # closed connection without sending complete message body", "Server disconnected"),
-    # depending on timing. Other protocol errors (a garbled status line) are not resets.
+    if isinstance(exc, httpx.RemoteProtocolError) and (
+        "incomplete" in text or "complete message body" in text
+    ):
+        return FailureKind.TRUNCATED
+    # A peer that closes mid-answer surfaces as a read error or as a protocol error ("Server
+    # disconnected"), depending on timing. Other protocol errors (a garbled status line) are not
+    # resets.
     closed = "peer closed" in text or "disconnected" in text
     if isinstance(exc, httpx.ReadError) or (isinstance(exc, httpx.RemoteProtocolError) and closed):
-        return FailureKind.RESET
+        return FailureKind.TRUNCATED if in_body else FailureKind.RESET
     if "refused" in text:
         return FailureKind.REFUSED
     if "name or service not known" in text or "nodename nor servname" in text:
         return FailureKind.DNS
     return FailureKind.OTHER
+
+
+_TIMEOUTS = frozenset(
+    {FailureKind.CONNECT_TIMEOUT, FailureKind.READ_TIMEOUT, FailureKind.SLOW_BODY}
+)
+#: What a request can raise for an outcome a server (or a hostile ``Location``) causes.
+_NETWORK_ERRORS = (httpx.HTTPError, httpx.InvalidURL, httpcore.TimeoutException, ValueError)
+
+
+def credentials_refusal(url: str, credentials: BasicCredentials) -> Withheld | None:
+    """Why ``credentials`` must not go to ``url`` (``None`` when they may): they go only to
+    the origin they were configured for, and never over plain http to another machine."""
+    origin = Origin.of(url)
+    if origin != credentials.origin:
+        return Withheld.OTHER_ORIGIN
+    if origin.scheme == "http" and not origin.is_loopback:
+        return Withheld.PLAIN_HTTP
+    return None
 
 
 class HttpClient:
@@ -308,13 +473,13 @@ class HttpClient:
         self.options = options
         self.redactor = redactor
         self._exchanges: list[Exchange] = []
+        self._lock = threading.Lock()
         if options.ca_bundle.is_directory:
             context = ssl.create_default_context(capath=options.ca_bundle.path)
         else:
             context = ssl.create_default_context(cafile=options.ca_bundle.path)
         self._client = httpx.Client(
-            verify=context,
-            proxy=options.proxy.url,
+            transport=_transport(context, options.proxy.url),
             trust_env=False,
             follow_redirects=False,
             timeout=httpx.Timeout(options.timeout),
@@ -338,7 +503,8 @@ class HttpClient:
     @property
     def exchanges(self) -> tuple[Exchange, ...]:
         """Every request made so far, in order (the ``requests`` of the JSON report)."""
-        return tuple(self._exchanges)
+        with self._lock:
+            return tuple(self._exchanges)
 
     def get(
         self,
@@ -351,32 +517,32 @@ class HttpClient:
     ) -> FetchResult:
         """GET ``url``, following redirects by hand; never raises for a network outcome.
 
-        With ``byte_range``, ask for the first byte only (``Range: bytes=0-0``) and read at most
-        64 KiB whatever comes back: a file probe, not a download. A GET, because some servers
-        and proxies reject HEAD.
+        Credentials go only to their own origin (:func:`credentials_refusal`), at every hop:
+        a URL that came from a redirect, a page's link or a JSON ``url`` earns nothing by
+        having been fetched with them. With ``byte_range``, ask for the first byte only
+        (``Range: bytes=0-0``) and read at most 64 KiB whatever comes back: a file probe, not a
+        download. A GET, because some servers and proxies reject HEAD.
         """
-        home = _origin(url)
         hops: list[Exchange] = []
         seen: set[str] = set()
-        withheld = ""
+        withheld: Withheld | None = None
         current = url
         while True:
-            send_credentials = False
-            if credentials is not None:
-                reason = self._credentials_refusal(current, home)
-                if reason:
-                    withheld = reason
-                else:
-                    send_credentials = True
+            deadline = self.options.deadline
+            if deadline is not None and deadline.passed():
+                return self._not_sent(current, probe, hops, withheld)
+            refusal = credentials_refusal(current, credentials) if credentials else None
+            withheld = withheld or refusal
             headers = {"Accept": accept}
             if byte_range:
                 headers["Range"] = "bytes=0-0"
-            if send_credentials and credentials is not None:
+            send = credentials is not None and refusal is None
+            if send and credentials is not None:
                 headers["Authorization"] = credentials.header()
             cap = PROBE_BODY_BYTES if byte_range else self.options.max_body_bytes
-            result = self._send(current, probe, headers, send_credentials, cap)
+            result = self._send(current, probe, headers, send, cap, refusal)
             hops.append(result.exchanges[0])
-            self._exchanges.append(result.exchanges[0])
+            self._record(result.exchanges[0])
             response = result.response
             location = response.header("location") if response is not None else None
             if response is None or response.status not in _REDIRECT_STATUSES or not location:
@@ -384,22 +550,45 @@ class HttpClient:
                     tuple(hops), response, result.failure, withheld, result.certificate
                 )
             seen.add(current)
-            current = urljoin(current, location)
+            target = _redirect_target(current, location)
+            if target is None:
+                failure = Failure(
+                    FailureKind.BAD_REDIRECT,
+                    f"{response.status} to {self.redactor.url(location)!r}, which is not an "
+                    "http(s) URL",
+                    status=response.status,
+                )
+                return FetchResult(tuple(hops), response, failure, withheld)
+            current = target
             if current in seen or len(hops) > self.options.max_redirects:
                 failure = Failure(
                     FailureKind.REDIRECT_LOOP,
-                    f"stopped after {len(hops)} redirects (last to {redact_url(current)})",
+                    f"stopped after {len(hops)} redirects (last to {self.redactor.url(current)})",
                 )
                 return FetchResult(tuple(hops), response, failure, withheld)
 
-    def _credentials_refusal(self, url: str, home: tuple[str, str, int]) -> str:
-        """Why credentials must not go to ``url`` (empty when they may)."""
-        scheme, host, _ = origin = _origin(url)
-        if origin != home:
-            return f"redirected to another origin ({scheme}://{host}); credentials not sent there"
-        if scheme == "http" and not is_loopback_host(host):
-            return "plain http to a host that is not this machine; credentials not sent"
-        return ""
+    def _record(self, exchange: Exchange) -> None:
+        with self._lock:
+            self._exchanges.append(exchange)
+
+    def _not_sent(
+        self, url: str, probe: str, hops: list[Exchange], withheld: Withheld | None
+    ) -> FetchResult:
+        """The run's deadline passed before this request: record that it was not made."""
+        deadline = self.options.deadline
+        assert deadline is not None
+        message = f"not sent: the command's deadline of {deadline.seconds:g} s had passed"
+        exchange = Exchange(
+            probe=probe,
+            method="GET",
+            url=self.redactor.url(url),
+            status=None,
+            elapsed_ms=0.0,
+            error=f"{FailureKind.DEADLINE}: {message}",
+        )
+        self._record(exchange)
+        failure = Failure(FailureKind.DEADLINE, message)
+        return FetchResult((*hops, exchange), None, failure, withheld)
 
     def _redacted_headers(self, headers: httpx.Headers) -> tuple[tuple[str, str], ...]:
         """Header values as evidence may keep them; ``Location`` stays whole to be followed."""
@@ -408,16 +597,37 @@ class HttpClient:
             for key, value in headers.items()
         )
 
+    def _request_deadline(self, started: float) -> tuple[float, bool]:
+        """When this request must be over, and whether the command's deadline is what ends it."""
+        own = started + self.options.timeout
+        deadline = self.options.deadline
+        if deadline is not None and deadline.at < own:
+            return deadline.at, True
+        return own, False
+
     def _send(
-        self, url: str, probe: str, headers: dict[str, str], sent_credentials: bool, cap: int
+        self,
+        url: str,
+        probe: str,
+        headers: dict[str, str],
+        sent_credentials: bool,
+        cap: int,
+        withheld: Withheld | None,
     ) -> FetchResult:
         """One request, one exchange, no redirect handling."""
-        shown_url = self.redactor.text(url)
+        shown_url = self.redactor.url(url)
         started = time.perf_counter()
+        at, by_command = self._request_deadline(time.monotonic())
+        _REQUEST_DEADLINE.at = at
+        status: int | None = None
+        body_started = started
+        received = [0]
         try:
             with self._client.stream("GET", url, headers=headers) as raw:
+                status = raw.status_code
                 certificate = self._peer_certificate(raw)
-                body, truncated = self._read_capped(raw, cap)
+                body_started = time.perf_counter()
+                body, truncated = self._read_capped(raw, cap, received)
                 response = Response(
                     url=shown_url,
                     status=raw.status_code,
@@ -425,24 +635,34 @@ class HttpClient:
                     body=body,
                     truncated=truncated,
                 )
-        except httpx.TransportError as exc:
-            kind = classify_transport_error(exc)
-            message = self.redactor.text(str(exc) or type(exc).__name__)
+        except _NETWORK_ERRORS as exc:
+            in_body = status is not None
+            kind = classify_transport_error(exc, in_body=in_body)
+            if by_command and kind in _TIMEOUTS:
+                kind = FailureKind.DEADLINE
+            message = self._failure_message(exc, kind)
             certificate = None
             if kind is FailureKind.TLS and self.options.proxy.url is None:
-                _, host, port = _origin(url)
-                certificate = read_unverified_certificate(host, port, self.options.timeout)
+                origin = Origin.of(url)
+                certificate = read_unverified_certificate(
+                    origin.host, origin.port, self.options.timeout
+                )
+            seconds = time.perf_counter() - (body_started if in_body else started)
+            failure = Failure(kind, message, certificate, status, received[0], seconds)
             exchange = Exchange(
                 probe=probe,
                 method="GET",
                 url=shown_url,
-                status=None,
+                status=status,
                 elapsed_ms=_ms_since(started),
                 sent_credentials=sent_credentials,
                 error=f"{kind}: {message}",
+                credentials_withheld=withheld,
             )
             log.debug("GET %s -> %s (%.0f ms)", shown_url, exchange.error, exchange.elapsed_ms)
-            return FetchResult((exchange,), failure=Failure(kind, message, certificate))
+            return FetchResult((exchange,), failure=failure)
+        finally:
+            _REQUEST_DEADLINE.at = None
         exchange = Exchange(
             probe=probe,
             method="GET",
@@ -452,18 +672,29 @@ class HttpClient:
             sent_credentials=sent_credentials,
             headers=self._evidence_headers(response),
             body_head=self._body_head(response.body),
+            credentials_withheld=withheld,
         )
         log.debug("GET %s -> %s (%.0f ms)", shown_url, response.status, exchange.elapsed_ms)
         return FetchResult((exchange,), response=response, certificate=certificate)
 
+    def _failure_message(self, exc: Exception, kind: FailureKind) -> str:
+        """The failure in words: the limit that ended it, or the library's message."""
+        deadline = self.options.deadline
+        if kind is FailureKind.DEADLINE and deadline is not None:
+            return f"stopped at the command's deadline of {deadline.seconds:g} s"
+        if kind in _TIMEOUTS:
+            return f"within {self.options.timeout:g} s"
+        return self.redactor.text(str(exc) or type(exc).__name__)
+
     @staticmethod
-    def _read_capped(raw: httpx.Response, cap: int) -> tuple[bytes, bool]:
+    def _read_capped(raw: httpx.Response, cap: int, received: list[int]) -> tuple[bytes, bool]:
+        """The body, at most ``cap`` bytes of it; ``received[0]`` counts as it arrives, so a
+        failure mid-body can say how much came."""
         chunks: list[bytes] = []
-        size = 0
         for chunk in raw.iter_bytes():
             chunks.append(chunk)
-            size += len(chunk)
-            if size > cap:
+            received[0] += len(chunk)
+            if received[0] > cap:
                 return b"".join(chunks)[:cap], True
         return b"".join(chunks), False
 
@@ -485,5 +716,27 @@ class HttpClient:
         return tuple(kept)
 
     def _body_head(self, body: bytes) -> str:
-        text = body[: BODY_HEAD_CHARS * 4].decode("utf-8", errors="replace")
-        return self.redactor.text(text[:BODY_HEAD_CHARS])
+        return self.redactor.text(printable_head(body, BODY_HEAD_CHARS))
+
+
+def _redirect_target(current: str, location: str) -> str | None:
+    """``location`` resolved against ``current``; ``None`` when it is not an http(s) URL."""
+    try:
+        target = urljoin(current, location.strip())
+        parts = urlsplit(target)
+        _ = parts.port  # raises for a port that is not a number
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return None
+    return target
+
+
+def printable_head(body: bytes, limit: int) -> str:
+    """The first ``limit`` characters of a body, safe to print: decoded as UTF-8 (invalid bytes
+    replaced), control characters other than newline and tab shown as ``\\xNN``."""
+    text = body[: limit * 4].decode("utf-8", errors="replace")[:limit]
+    return "".join(
+        ch if ch.isprintable() or ch in "\n\t" else f"\\x{ord(ch):02x}" if ord(ch) < 256 else "?"
+        for ch in text
+    )

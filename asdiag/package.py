@@ -30,10 +30,11 @@ from packaging.utils import (
 from packaging.version import InvalidVersion, Version
 
 from asdiag.checks.index import repository_version_findings
+from asdiag.checks.transport import fetch_problem, page_problem, withheld_sentence
 from asdiag.errors import UsageError
 from asdiag.evidence import Exchange, FetchResult
 from asdiag.findings import Finding, Severity
-from asdiag.http import BasicCredentials, HttpClient, options_for
+from asdiag.http import BasicCredentials, HttpClient, command_deadline, options_for
 from asdiag.platforms import PRESETS, Target, classify, pip_platform_flags, pip_would_miss
 from asdiag.redact import Redactor
 from asdiag.registry import kind
@@ -628,17 +629,23 @@ class _Roots:
 
 def _page_failure(index: Index, url: str, fetched: FetchResult) -> Finding:
     evidence = fetched.exchanges
-    if fetched.failure is not None:
-        return kind("package.index-unavailable").finding(
-            f"{url}: {fetched.failure.kind}: {fetched.failure.message}", evidence=evidence
-        )
+    problem = page_problem(fetched, f"The project page {url}")
+    if problem is not None:
+        return problem
     assert fetched.response is not None
     status = fetched.response.status
     if status in (401, 403):
+        sent = any(e.sent_credentials for e in evidence)
+        withheld = withheld_sentence(fetched)
+        how = (
+            "with credentials"
+            if sent
+            else f"without credentials ({withheld})"
+            if withheld
+            else "(no credentials were given)"
+        )
         return kind("package.index-refused").finding(
-            f"{url} answered {status} "
-            f"{'with credentials' if index.credentials else '(no credentials were given)'}.",
-            evidence=evidence,
+            f"{url} answered {status} {how}.", evidence=evidence
         )
     retry = fetched.response.header("retry-after")
     return kind("package.index-unavailable").finding(
@@ -697,16 +704,21 @@ def judge_page(
     if is_not_found(fetched):
         found = not_found(request, index, url, root_names, options, fetched.exchanges)
         return PackageResult(request, index.name, url, (*notes, *found)), ()
-    if response is None or fetched.failure is not None or response.status != 200:
+    if (
+        response is None
+        or fetched.failure is not None
+        or response.status != 200
+        or response.truncated
+    ):
         return PackageResult(
             request, index.name, url, (*notes, _page_failure(index, url, fetched))
         ), ()
     page = parse_project_page(response.body, response.content_type, _final_url(fetched, url))
     if isinstance(page, NotAProjectPage):
-        head = fetched.exchanges[-1].body_head[:200]
+        head = fetched.exchanges[-1].body_start()
         finding = kind("package.page-unreadable").finding(
             f"{url} answered 200, but {page.reason}.",
-            detail=f"Content-Type: {response.content_type or '(none)'}\nBody starts: {head!r}",
+            detail=f"Content-Type: {response.content_type or '(none)'}\nBody starts: {head}",
             evidence=fetched.exchanges,
         )
         return PackageResult(request, index.name, url, (*notes, finding)), ()
@@ -737,11 +749,10 @@ def probe_finding(dist: DistFile, fetched: FetchResult) -> Finding | None:
     response = fetched.response
     if response is not None and fetched.failure is None and response.status in (200, 206):
         return None
-    outcome = (
-        f"{fetched.failure.kind}: {fetched.failure.message}"
-        if fetched.failure is not None
-        else f"{response.status if response else 'no answer'}"
-    )
+    problem = fetch_problem(fetched, f"The file {dist.filename}")
+    if problem is not None:
+        return problem
+    outcome = str(response.status) if response is not None else "nothing"
     hint = ""
     headers = {name for exchange in fetched.exchanges for name, _ in exchange.headers}
     server = next((v for e in fetched.exchanges for n, v in e.headers if n == "server"), "")
@@ -824,15 +835,18 @@ def indexes_for(settings: Settings, via: str) -> tuple[Index, ...]:
             url = parse_catalog_url(settings.catalog_url.value)
         except UrlError as exc:
             raise UsageError(f"catalog URL {exc}") from None
-        credentials = BasicCredentials.of(settings.username.value, settings.password.value)
-        catalog = Index("catalog", url.simple_url.rstrip("/") + "/", credentials)
+        simple_url = url.simple_url.rstrip("/") + "/"
+        credentials = BasicCredentials.of(
+            settings.username.value, settings.password.value, for_url=simple_url
+        )
+        catalog = Index("catalog", simple_url, credentials)
     if settings.manager_url.value:
         try:
             manager_url = manager_index_url(settings.manager_url.value)
         except UrlError as exc:
             raise UsageError(f"manager URL {exc}") from None
         credentials = BasicCredentials.of(
-            settings.manager_username.value, settings.manager_password.value
+            settings.manager_username.value, settings.manager_password.value, for_url=manager_url
         )
         manager = Index("manager", manager_url, credentials)
     wanted = {
@@ -873,8 +887,9 @@ def diagnose_packages(
     started = time.perf_counter()
     started_at = datetime.now(UTC)
     indexes = indexes_for(settings, via)
+    deadline = command_deadline(settings, "package")
     clients = {
-        index.name: HttpClient(options_for(settings, index.simple_url, environ), redactor)
+        index.name: HttpClient(options_for(settings, index.simple_url, environ, deadline), redactor)
         for index in indexes
     }
     try:

@@ -1,10 +1,17 @@
-"""The one redactor: every string that leaves asdiag passes through it.
+"""The one redactor: secrets are removed where outside values enter a report.
 
-Human output, JSON, markdown, log records, exception messages and reprs all go through
-:class:`Redactor`, so a secret has one place to be caught. It removes what it can recognise by
-shape (URL userinfo, ``Authorization`` and cookie headers, ``token=`` query parameters) and
-what it knows by value (the passwords of this run, raw, percent-encoded and inside a Basic
-header). :class:`Secret` keeps a value out of ``repr`` and ``str`` in the first place.
+Outside values are what asdiag did not write: URLs, response headers and bodies, config lines,
+exception messages, log records. Each passes through :class:`Redactor` as it enters a finding,
+an exchange or a log: :meth:`Redactor.text` for free text (every known secret, by value, and
+every secret recognisable by shape), :meth:`Redactor.url` for URLs. asdiag's own sentences are
+never rewritten: a password that is an ordinary word (``wrong``, ``admin``) must not turn "the
+password is wrong" into "the password is ****". The last pass over the final output,
+:meth:`Redactor.output`, is a safety net that only masks what cannot be prose: secrets by
+shape, and known secrets that no sentence could contain (not a plain word or number).
+
+Shapes: URL userinfo (the password, and the user part when it is a token), ``Authorization``
+and cookie headers, credentials after ``Basic``/``Bearer``/``Token``, ``token=`` query
+parameters. :class:`Secret` keeps a value out of ``repr`` and ``str`` in the first place.
 """
 
 from __future__ import annotations
@@ -12,7 +19,7 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Iterable
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 MASK = "****"
 
@@ -26,9 +33,12 @@ _AUTH_HEADER = re.compile(
     r"\s+[^\s\"',}]+",
     re.IGNORECASE,
 )
-# A credential after the scheme word, not an auth-param such as realm="pypi" in a challenge.
+# A credential after the scheme word: not an auth-param such as realm="pypi" in a challenge,
+# and not a word of prose ("Basic authentication"): a credential has a digit, a capital after
+# its first letter, or base64's "+/=".
 _AUTH_VALUE = re.compile(
-    r"\b(?P<scheme>Basic|Bearer|Token)\s+(?!\*{4})(?![A-Za-z0-9_-]+=[\"A-Za-z])[A-Za-z0-9._~+/=-]{6,}"
+    r"\b(?P<scheme>Basic|Bearer|Token)\s+(?!\*{4})(?![A-Za-z0-9_-]+=[\"A-Za-z])"
+    r"(?=[A-Za-z0-9._~+/=-]*[0-9+/=]|[A-Za-z0-9._~+/=-]+[A-Z])[A-Za-z0-9._~+/=-]{8,}"
 )
 _COOKIE_HEADER = re.compile(
     r"(?P<name>set-cookie|cookie)(?P<sep>[\"']?\s*[:=]\s*[\"']?)[^\n\"]+", re.IGNORECASE
@@ -38,6 +48,12 @@ _SECRET_QUERY = re.compile(
     r"signature)=)[^&\s#\"']+",
     re.IGNORECASE,
 )
+#: Passwords that say "the user part is the token" (GitHub's and GitLab's conventions).
+TOKEN_PLACEHOLDERS = frozenset({"x-oauth-basic", "x-access-token", "oauth2", "x-token-auth"})
+_TOKEN_PREFIXES = ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "pypi-")
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+#: What a sentence can contain: a word, a number or a version.
+_PROSE_LIKE = re.compile(r"^(?:[A-Za-z][a-z]*|[0-9][0-9.]*)$")
 
 
 class Secret:
@@ -68,27 +84,65 @@ class Secret:
         return bool(self._value)
 
 
+def user_is_token(user: str, password: str | None) -> bool:
+    """Whether a URL's user part is itself the secret: the password is empty or a well-known
+    placeholder (``https://${TOKEN}:x-oauth-basic@host``), or the user looks like a token
+    (a known token prefix, or 20+ characters of letters and digits that are not a UUID)."""
+    if not user:
+        return False
+    if password is None or password == "" or unquote(password).lower() in TOKEN_PLACEHOLDERS:
+        return True
+    plain = unquote(user)
+    if plain.startswith(_TOKEN_PREFIXES):
+        return True
+    if _UUID.match(plain) or "@" in plain or "." in plain:
+        return False
+    return len(plain) >= 20 and any(c.isdigit() for c in plain) and any(c.isalpha() for c in plain)
+
+
 def _mask_userinfo(match: re.Match[str]) -> str:
     userinfo = match["userinfo"]
-    if ":" in userinfo:
-        user, _, password = userinfo.partition(":")
-        # pip's convention: keep a username that has a password beside it, mask a lone token.
-        masked = f"{user}:{MASK}" if password else f"{MASK}:"
+    user, colon, password = userinfo.partition(":")
+    if not colon:
+        masked = MASK  # a lone user part is a token as often as a name: pip masks it too
+    elif user_is_token(user, password):
+        masked = f"{MASK}:{MASK}" if password else f"{MASK}:"
     else:
-        masked = MASK
+        masked = f"{user}:{MASK}"
     return f"{match['scheme']}{masked}@"
 
 
 def redact_url(url: str) -> str:
-    """A URL with its userinfo and secret-looking query parameters masked."""
+    """A URL with its userinfo and secret-looking query parameters masked (by shape only)."""
     return _SECRET_QUERY.sub(lambda m: f"{m['key']}{MASK}", _URL_USERINFO.sub(_mask_userinfo, url))
 
 
+def _shapes(text: str) -> str:
+    """Every secret recognisable by its shape, masked; prose is left as it is."""
+    text = _AUTH_HEADER.sub(lambda m: f"{m['name']}{m['sep']}{m['scheme']} {MASK}", text)
+    text = _AUTH_VALUE.sub(lambda m: f"{m['scheme']} {MASK}", text)
+    text = _COOKIE_HEADER.sub(lambda m: f"{m['name']}{m['sep']}{MASK}", text)
+    return redact_url(text)
+
+
+def _replace_all(text: str, values: Iterable[str]) -> str:
+    # Repeat: masking can itself spell a secret that starts or ends with "*" again.
+    for _ in range(3):
+        replaced = text
+        for value in values:
+            replaced = replaced.replace(value, MASK)
+        if replaced == text:
+            break
+        text = replaced
+    return text
+
+
 class Redactor:
-    """Masks secrets in text, by shape and by known value."""
+    """Masks secrets in outside values as they enter a report; see the module docstring."""
 
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         self._values: tuple[str, ...] = ()
+        self._distinctive: tuple[str, ...] = ()
         self.add(*secrets)
 
     def add(self, *secrets: str, username: str | None = None) -> None:
@@ -103,21 +157,22 @@ class Redactor:
                 values.add(base64.b64encode(pair).decode("ascii"))
         # Longest first, so that a secret containing another is masked whole.
         self._values = tuple(sorted(values, key=len, reverse=True))
+        self._distinctive = tuple(v for v in self._values if not _PROSE_LIKE.match(v))
 
     def text(self, text: str) -> str:
-        """``text`` with every recognisable secret masked."""
-        # Repeat: masking can itself spell a secret that starts or ends with "*" again.
-        for _ in range(3):
-            replaced = text
-            for value in self._values:
-                replaced = replaced.replace(value, MASK)
-            if replaced == text:
-                break
-            text = replaced
-        text = _AUTH_HEADER.sub(lambda m: f"{m['name']}{m['sep']}{m['scheme']} {MASK}", text)
-        text = _AUTH_VALUE.sub(lambda m: f"{m['scheme']} {MASK}", text)
-        text = _COOKIE_HEADER.sub(lambda m: f"{m['name']}{m['sep']}{MASK}", text)
-        return redact_url(text)
+        """An outside text (a body, a header, a config line, an exception message, a log
+        record) with every known secret and every secret shape masked."""
+        return _shapes(_replace_all(text, self._values))
+
+    def url(self, url: str) -> str:
+        """A URL as evidence may show it: the userinfo and secret query parameters masked, and
+        known secrets that cannot be an ordinary path word (a token expanded into the path)."""
+        return redact_url(_replace_all(url, self._distinctive))
+
+    def output(self, text: str) -> str:
+        """The safety net over asdiag's final output: secret shapes, and known secrets that no
+        sentence could contain. Never rewrites prose."""
+        return _shapes(_replace_all(text, self._distinctive))
 
     def __repr__(self) -> str:
         return f"Redactor(<{len(self._values)} secrets>)"

@@ -218,12 +218,58 @@ KINDS: tuple[FindingKind, ...] = (
         "involve whoever runs the proxy.",
     ),
     FindingKind(
+        "net.body-truncated",
+        S.FAIL,
+        "Answer cut short",
+        "The answer's head arrived, then the connection closed before the body was complete: "
+        "fewer bytes than its Content-Length announced, or a chunked body without its end. "
+        "pip fails the same way on that request (an incomplete read). A proxy that limits "
+        "sizes or times, a load balancer dropping long transfers, or a server that crashed "
+        "mid-answer does this; the detail says which request and how much arrived.",
+        "Retry once; if it persists, fetch the same URL with curl from this machine and from "
+        "outside the corporate network, and give whoever runs the proxy or the server the "
+        "request and the byte count.",
+    ),
+    FindingKind(
+        "net.slow-body",
+        S.FAIL,
+        "Answer arrived too slowly",
+        "The server answered, then sent the body so slowly that the request did not finish "
+        "within its time limit (--timeout bounds each request as a whole: connect, head and "
+        "body). The detail shows how many bytes came and at what rate. A congested link, a "
+        "scanning proxy that trickles data, or a server under load does this; pip would sit on "
+        "the same download.",
+        "If the link is known to be slow, raise --timeout; otherwise look at the proxy or the "
+        "server that trickles, with the byte count and rate from the detail.",
+    ),
+    FindingKind(
         "net.connect-failed",
         S.FAIL,
         "Connection failed",
         "The connection failed for a reason other than DNS, refusal, timeout or TLS; the detail "
         "carries the system's message.",
         "Read the detail; check the network path to the host and any proxy in between.",
+    ),
+    FindingKind(
+        "http.undecodable-body",
+        S.FAIL,
+        "Answer cannot be decoded",
+        "The answer declares a Content-Encoding (gzip, deflate, br) but its body is not valid in "
+        "that encoding. A proxy that rewrites or truncates compressed answers, or a server that "
+        "labels plain bytes as compressed, does this; no client can read the page.",
+        "Have the server or proxy send the body as its Content-Encoding says (or uncompressed); "
+        "the detail names the request.",
+    ),
+    FindingKind(
+        "run.deadline-reached",
+        S.ERROR,
+        "Stopped at the command's deadline",
+        "The command has an overall deadline (--deadline) so that a server that stalls or "
+        "trickles can never hold a run, or a CI job, open for ever. It passed before every "
+        "request was made: what was found is reported, and what could not be finished is "
+        "listed here. The diagnosis is incomplete (exit 3).",
+        "Run again, with a larger --deadline if the servers are slow but working; the other "
+        "findings say which server was slow.",
     ),
     FindingKind(
         "tls.ok",
@@ -265,6 +311,21 @@ KINDS: tuple[FindingKind, ...] = (
         "them. Credentials sent up front work (asdiag's authenticated request did).",
         "Configure the client or manager to send credentials preemptively (credentials in the "
         "URL or .netrc for pip; preemptive authentication in the manager).",
+    ),
+    FindingKind(
+        "auth.other-origin-refused",
+        S.FAIL,
+        "Another origin wants credentials",
+        "A request was redirected to, or a page linked to, another origin (scheme, host and "
+        "port) than the URL the credentials were configured for, and that origin answered "
+        "401 or 403. asdiag never sends credentials outside their origin, and pip and uv do "
+        "not either (they drop them on a redirect to another host), so the credentials were "
+        "never tried there: the answer is about the other origin, not about the password. "
+        "Indexes that serve files from a separate host must serve them without credentials "
+        "(signed URLs) or at the configured origin.",
+        "Point the client at the origin that serves the pages and files, or have that server "
+        "serve its files from the same origin or without credentials; the detail names the "
+        "URL that refused.",
     ),
     FindingKind(
         "auth.missing-credentials",
@@ -411,6 +472,15 @@ KINDS: tuple[FindingKind, ...] = (
         "single sign-on page or a proxy redirecting to itself.",
         "Open the URL in a browser to see where it leads, and point the URL at the index "
         "rather than at a page behind a login.",
+    ),
+    FindingKind(
+        "http.bad-redirect",
+        S.FAIL,
+        "Redirect to an unusable URL",
+        "The server redirected to a Location that is not an http(s) URL with a host (another "
+        "scheme, a malformed URL, a port that is not a number). Neither asdiag nor pip can "
+        "follow it.",
+        "Fix the redirect on the server, or point the URL at the place the index really is.",
     ),
     FindingKind(
         "http.body-too-large",

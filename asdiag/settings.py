@@ -38,10 +38,14 @@ from asdiag.urls import UrlError, manager_index_url, parse_catalog_url
 T = TypeVar("T")
 
 DEFAULT_TIMEOUT = 10.0
+#: Each command's overall deadline when --deadline is not given: long enough for every request
+#: of a healthy run many times over, short enough that no stalled server holds a CI job.
+DEFAULT_DEADLINES = {"check": 60.0, "manager": 120.0, "package": 120.0, "requirements": 900.0}
 CONFIG_KEYS = (
     "catalog_url",
     "username",
     "timeout",
+    "deadline",
     "ca_bundle",
     "manager_url",
     "manager_username",
@@ -97,6 +101,7 @@ class Flags:
     manager_url: str | None = field(default=None, repr=False)  # may hold credentials
     manager_username: str | None = None
     admin_username: str | None = None
+    deadline: float | None = None
 
 
 @dataclass(frozen=True)
@@ -120,6 +125,8 @@ class Settings:
     profile: str | None
     #: The config file that was read, if one existed.
     config_file: str | None
+    #: The command's overall deadline in seconds; unset: the command's own default.
+    deadline: Setting[float | None] = field(default_factory=lambda: Setting(None, Source.UNSET))
     #: The repository manager's PyPI URL as pip uses it (``.../simple/``), and its user.
     manager_url: Setting[str | None] = field(default_factory=lambda: Setting(None, Source.UNSET))
     manager_username: Setting[str | None] = field(
@@ -170,6 +177,7 @@ class Settings:
             "username": entry(self.username, self.username.value),
             "password": secret(self.password),
             "timeout": entry(self.timeout, self.timeout.value),
+            "deadline": entry(self.deadline, self.deadline.value),
             "ca_bundle": entry(self.ca_bundle, self.ca_bundle.value),
             "profile": self.profile,
             "config_file": self.config_file,
@@ -221,9 +229,9 @@ def _check_table(table: Mapping[str, object], where: str) -> None:
             )
         if key not in CONFIG_KEYS:
             raise UsageError(f"{where}: unknown key {key!r} (known keys: {', '.join(CONFIG_KEYS)})")
-        if key == "timeout":
+        if key in ("timeout", "deadline"):
             if isinstance(value, bool) or not isinstance(value, int | float):
-                raise UsageError(f"{where}: timeout must be a number of seconds")
+                raise UsageError(f"{where}: {key} must be a number of seconds")
         elif key == "managers":
             _check_managers(value, where)
         elif not isinstance(value, str):
@@ -299,13 +307,23 @@ def _as_str(setting: Setting[object]) -> Setting[str | None]:
 def _timeout(setting: Setting[object]) -> Setting[float]:
     if setting.value is None:
         return Setting(DEFAULT_TIMEOUT, Source.DEFAULT)
+    return Setting(_seconds(setting, "timeout"), setting.source, setting.origin)
+
+
+def _deadline(setting: Setting[object]) -> Setting[float | None]:
+    if setting.value is None:
+        return Setting(None, Source.UNSET)
+    return Setting(_seconds(setting, "deadline"), setting.source, setting.origin)
+
+
+def _seconds(setting: Setting[object], name: str) -> float:
     try:
         seconds = float(str(setting.value))
     except ValueError:
         seconds = math.nan
     if not math.isfinite(seconds) or seconds <= 0:
-        raise UsageError(f"timeout from {setting.describe()} must be a positive number of seconds")
-    return Setting(seconds, setting.source, setting.origin)
+        raise UsageError(f"{name} from {setting.describe()} must be a positive number of seconds")
+    return seconds
 
 
 def _manager_password(
@@ -397,6 +415,7 @@ def resolve_settings(
         url = _pip_index(env)
     username = _as_str(_pick("username", flags.username, "ASDIAG_USERNAME", env, layers))
     timeout = _pick("timeout", flags.timeout, "ASDIAG_TIMEOUT", env, layers)
+    deadline = _pick("deadline", flags.deadline, "ASDIAG_DEADLINE", env, layers)
     ca_bundle = _as_str(_pick("ca_bundle", flags.ca_bundle, "ASDIAG_CA_BUNDLE", env, layers))
 
     parsed = None
@@ -462,6 +481,7 @@ def resolve_settings(
         username=username,
         password=password,
         timeout=_timeout(timeout),
+        deadline=_deadline(deadline),
         ca_bundle=ca_bundle,
         profile=profile,
         config_file=str(path) if data is not None else None,

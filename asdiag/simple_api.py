@@ -108,6 +108,23 @@ def parse_api_version(text: str) -> tuple[int, int] | None:
     return (int(match[1]), int(match[2])) if match else None
 
 
+def binary_reason(body: bytes) -> str:
+    """Why ``body`` is not text (empty when it is): a NUL byte, many control characters, or
+    bytes that are not UTF-8. Judged on the first 8 KiB; an index page is always text."""
+    sample = body[:8192]
+    if b"\x00" in sample:
+        return "the body is binary data (it holds NUL bytes), not text"
+    controls = sum(
+        1 for byte in sample if (byte < 32 and byte not in (9, 10, 12, 13)) or byte == 127
+    )
+    if controls > len(sample) // 100:
+        return "the body is binary data (control bytes), not text"
+    invalid = sample.decode("utf-8", errors="replace").count("\ufffd")
+    if invalid > max(16, len(sample) // 10):  # a few latin-1 letters in a page are still text
+        return "the body is binary data (not UTF-8 text)"
+    return ""
+
+
 @functools.lru_cache(maxsize=8)
 def parse_index_root(body: bytes, content_type: str) -> IndexRoot | NotAnIndex:
     """Decide what an index root's body is, by its declared type and then by its content.
@@ -121,7 +138,7 @@ def parse_index_root(body: bytes, content_type: str) -> IndexRoot | NotAnIndex:
     if content_type == JSON_CONTENT_TYPE or content_type.endswith("json"):
         return _parse_json_root(body, content_type)
     if content_type in HTML_CONTENT_TYPES or (not content_type and body.lstrip()[:1] == b"<"):
-        return _parse_html_root(body)
+        return NotAnIndex(binary_reason(body)) if binary_reason(body) else _parse_html_root(body)
     return NotAnIndex(f"the Content-Type is {content_type or 'missing'}, not HTML or PEP 691 JSON")
 
 
@@ -215,6 +232,8 @@ def parse_project_page(
     if content_type == JSON_CONTENT_TYPE or content_type.endswith("json"):
         return _parse_json_project(body, content_type, page_url)
     if content_type in HTML_CONTENT_TYPES or (not content_type and body.lstrip()[:1] == b"<"):
+        if binary_reason(body):
+            return NotAProjectPage(binary_reason(body))
         return _parse_html_project(body, page_url)
     return NotAProjectPage(
         f"the Content-Type is {content_type or 'missing'}, not HTML or PEP 691 JSON"

@@ -48,6 +48,40 @@ def is_loopback_host(host: str) -> bool:
         return False
 
 
+@dataclass(frozen=True)
+class Origin:
+    """Scheme, host and port (RFC 6454): the unit a credential belongs to.
+
+    A credential configured for one origin is never sent to another, whatever the URL came from
+    (the settings, a redirect, a link on a page, a JSON ``url``).
+    """
+
+    scheme: str
+    host: str
+    port: int
+
+    @classmethod
+    def of(cls, url: str) -> Origin:
+        """The origin of ``url``; an unparseable port or host gives an origin nothing matches."""
+        try:
+            parts = urlsplit(url)
+            scheme = parts.scheme.lower()
+            port = parts.port or (443 if scheme == "https" else 80)
+            host = (parts.hostname or "").lower()
+        except ValueError:
+            return cls("", "", 0)
+        return cls(scheme, host, port)
+
+    @property
+    def is_loopback(self) -> bool:
+        return is_loopback_host(self.host)
+
+    def __str__(self) -> str:
+        default = 443 if self.scheme == "https" else 80
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{self.scheme}://{host}" + ("" if self.port == default else f":{self.port}")
+
+
 def is_uuid(text: str) -> bool:
     """Whether ``text`` is a UUID in its canonical hyphenated form."""
     try:
@@ -81,9 +115,9 @@ class CatalogUrl:
         return f"{self.base}/simple/"
 
     @property
-    def origin(self) -> tuple[str, str, int]:
+    def origin(self) -> Origin:
         """Scheme, host and port: credentials are never sent outside this origin."""
-        return (self.scheme, self.host, self.port)
+        return Origin(self.scheme, self.host, self.port)
 
     @property
     def is_catalog_host(self) -> bool:

@@ -20,7 +20,7 @@ import trustme
 
 from asdiag import __version__
 from asdiag.errors import UsageError
-from asdiag.evidence import CaBundle, FailureKind, ProxyChoice
+from asdiag.evidence import CaBundle, FailureKind, ProxyChoice, Withheld
 from asdiag.http import (
     PIP_ACCEPT,
     BasicCredentials,
@@ -31,12 +31,13 @@ from asdiag.http import (
     classify_transport_error,
 )
 from asdiag.redact import Redactor, Secret
+from asdiag.urls import Origin
 
 PASSWORD = "pw-Qx7-never-shown"
 USER = "b5865a43-1f24-48df-b6f3-8c932c7aae29"
-CREDENTIALS = BasicCredentials(USER, Secret(PASSWORD))
-BASIC = "Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
 HOME = "https://catalog.example/org/pypi/simple/"
+CREDENTIALS = BasicCredentials(USER, Secret(PASSWORD), Origin.of(HOME))
+BASIC = "Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
 
 
 # --- CA bundle ------------------------------------------------------------------------------
@@ -237,7 +238,7 @@ def test_credentials_are_sent_as_basic_auth(router, make_client):
     route = router.get(HOME).respond(200)
     result = make_client().get(HOME, probe="p", credentials=CREDENTIALS)
     assert route.calls.last.request.headers["authorization"] == BASIC
-    assert result.credentials_withheld == ""
+    assert result.credentials_withheld is None
     assert CREDENTIALS.header() == BASIC
     assert PASSWORD not in repr(CREDENTIALS)
 
@@ -275,7 +276,7 @@ def test_credentials_follow_a_same_origin_redirect(router, make_client):
     result = make_client().get(HOME, probe="p", credentials=CREDENTIALS)
     assert final.calls.last.request.headers["authorization"] == BASIC
     assert [e.sent_credentials for e in result.exchanges] == [True, True]
-    assert result.credentials_withheld == ""
+    assert result.credentials_withheld is None
 
 
 @pytest.mark.parametrize(
@@ -292,26 +293,29 @@ def test_credentials_are_dropped_on_a_cross_origin_redirect(router, make_client,
     result = make_client().get(HOME, probe="p", credentials=CREDENTIALS)
     assert "authorization" not in elsewhere.calls.last.request.headers
     assert [e.sent_credentials for e in result.exchanges] == [True, False]
-    assert "another origin" in result.credentials_withheld
+    assert result.credentials_withheld is Withheld.OTHER_ORIGIN
+    assert result.exchanges[1].credentials_withheld is Withheld.OTHER_ORIGIN
     assert result.status == 200
 
 
 def test_credentials_never_go_over_plain_http_to_another_machine(router, make_client):
     url = "http://catalog.example/org/pypi/simple/"
     route = router.get(url).respond(401)
-    result = make_client().get(url, probe="p", credentials=CREDENTIALS)
+    credentials = BasicCredentials(USER, Secret(PASSWORD), Origin.of(url))
+    result = make_client().get(url, probe="p", credentials=credentials)
     assert "authorization" not in route.calls.last.request.headers
     assert not result.exchanges[0].sent_credentials
-    assert "plain http" in result.credentials_withheld
+    assert result.credentials_withheld is Withheld.PLAIN_HTTP
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1:8080", "localhost:8080", "[::1]:8080"])
 def test_credentials_may_go_over_plain_http_to_this_machine(router, make_client, host):
     url = f"http://{host}/org/pypi/simple/"
     route = router.get(url).respond(200)
-    result = make_client().get(url, probe="p", credentials=CREDENTIALS)
+    credentials = BasicCredentials(USER, Secret(PASSWORD), Origin.of(url))
+    result = make_client().get(url, probe="p", credentials=credentials)
     assert route.calls.last.request.headers["authorization"] == BASIC
-    assert result.credentials_withheld == ""
+    assert result.credentials_withheld is None
 
 
 def test_a_redirect_loop_is_a_failure(router, make_client):

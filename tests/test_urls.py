@@ -7,6 +7,7 @@ import pytest
 from asdiag.redact import Secret
 from asdiag.urls import (
     CATALOG_HOSTS,
+    Origin,
     UrlError,
     is_loopback_host,
     is_uuid,
@@ -30,7 +31,7 @@ def test_a_well_formed_catalog_url():
     assert url.simple_url == f"{BASE}/simple/"
     assert url.org_id == ORG
     assert url.segments == (ORG, "pypi")
-    assert url.origin == ("https", "repository.activestate.com", 443)
+    assert url.origin == Origin("https", "repository.activestate.com", 443)
     assert not url.had_simple_suffix
     assert not url.had_stray_slash
     assert not url.has_embedded_credentials
@@ -169,7 +170,8 @@ def test_ipv6_loopback_url():
     assert url.host == "::1"
     assert url.is_loopback
     assert url.base == "http://[::1]:8080/org/pypi"
-    assert url.origin == ("http", "::1", 8080)
+    assert url.origin == Origin("http", "::1", 8080)
+    assert str(url.origin) == "http://[::1]:8080"
 
 
 @pytest.mark.parametrize(

@@ -13,13 +13,15 @@ from collections.abc import Sequence
 
 from asdiag.checks.base import Context
 from asdiag.checks.network import skip
-from asdiag.evidence import Exchange, FetchResult
+from asdiag.checks.transport import other_origin_refusal
+from asdiag.evidence import Exchange, FetchResult, Withheld
 from asdiag.findings import Finding
 from asdiag.registry import kind
 from asdiag.simple_api import NotAnIndex, parse_index_root
 from asdiag.urls import is_uuid
 
 AUTH_BLOCKING = (
+    "auth.other-origin-refused",
     "auth.missing-credentials",
     "auth.bad-credentials",
     "auth.forbidden",
@@ -69,24 +71,22 @@ def check_auth(ctx: Context) -> Sequence[Finding]:
                 evidence=evidence,
             )
         ]
-    withheld = anonymous.credentials_withheld or (
-        authenticated.credentials_withheld if authenticated else ""
-    )
-    if withheld:
-        return [_withheld(ctx, withheld)]
     if authenticated is None or authenticated.response is None:
         return [skip("Not evaluated: the authenticated request got no answer.")]
+    withheld = authenticated.credentials_withheld
+    if withheld is Withheld.PLAIN_HTTP:
+        # The client refuses them on the catalog URL's first request; the URL check names it.
+        return [skip(f"Not evaluated: {withheld.sentence()}.", blocked_by="url.insecure-scheme")]
+    if authenticated.refused_elsewhere:
+        return [other_origin_refusal(authenticated, "The authenticated request", evidence=evidence)]
+    if withheld is not None:
+        return [
+            skip(
+                f"Not evaluated: the index redirected to another origin, which answered "
+                f"{authenticated.response.status} without the credentials ({withheld.sentence()})."
+            )
+        ]
     return _verdict(ctx, anonymous, authenticated, evidence)
-
-
-def _withheld(ctx: Context, reason: str) -> Finding:
-    """Credentials were kept back: over plain http the URL check names the cause (the client
-    refuses them on the catalog URL's first request); after a redirect to another origin
-    nothing else does, so the reason stands on its own."""
-    url = ctx.url
-    if url is not None and url.scheme == "http" and not url.is_loopback:
-        return skip(f"Not evaluated: {reason}.", blocked_by="url.insecure-scheme")
-    return skip(f"Not evaluated: {reason}.")
 
 
 def _challenge_line(fetch: FetchResult) -> str:

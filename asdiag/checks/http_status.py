@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 from asdiag.checks.base import Context
 from asdiag.checks.schedule import maintenance_note
-from asdiag.evidence import Exchange, FailureKind, FetchResult
+from asdiag.checks.transport import failure_finding
+from asdiag.evidence import Exchange, FetchResult
 from asdiag.findings import Finding
 from asdiag.registry import kind
 
@@ -16,6 +17,7 @@ HTTP_BLOCKING = (
     "http.rate-limited",
     "http.server-error",
     "http.redirect-loop",
+    "http.bad-redirect",
     "http.body-too-large",
     "http.unexpected-status",
 )
@@ -49,13 +51,15 @@ def check_http(ctx: Context) -> Sequence[Finding]:
 
 def _problem(ctx: Context, fetch: FetchResult) -> Finding | None:
     response = fetch.response
-    if fetch.failure is not None and fetch.failure.kind is FailureKind.REDIRECT_LOOP:
-        chain = " -> ".join(e.url for e in fetch.exchanges[:6])
-        return kind("http.redirect-loop").finding(
-            f"{fetch.failure.message}.", detail=f"Redirect chain: {chain}", evidence=fetch.exchanges
-        )
     if response is None:
-        return None
+        return None  # no answer at all: the connect check reports it
+    if fetch.failure is not None:  # a redirect that cannot be followed to its end
+        chain = " -> ".join(e.url for e in fetch.exchanges[:6])
+        return failure_finding(
+            fetch,
+            fetch.exchanges[0].probe.capitalize() + " request",
+            detail=f"Redirect chain: {chain}",
+        )
     last = fetch.exchanges[-1]
     status = response.status
     if status == 429:
@@ -63,7 +67,7 @@ def _problem(ctx: Context, fetch: FetchResult) -> Finding | None:
     if 500 <= status < 600:
         return kind("http.server-error").finding(
             f"{response.url} answered {status}.",
-            detail=f"Body starts: {last.body_head[:200]!r}.{maintenance_note(ctx.now)}",
+            detail=f"Body starts: {last.body_start()}.{maintenance_note(ctx.now)}",
             evidence=fetch.exchanges,
         )
     if response.truncated:
@@ -78,7 +82,7 @@ def _problem(ctx: Context, fetch: FetchResult) -> Finding | None:
             hint = " 407 comes from a proxy that wants its own credentials (in HTTPS_PROXY)."
         return kind("http.unexpected-status").finding(
             f"{response.url} answered {status}.",
-            detail=f"Body starts: {last.body_head[:200]!r}.{hint}",
+            detail=f"Body starts: {last.body_start()}.{hint}",
             evidence=fetch.exchanges,
         )
     return None

@@ -15,7 +15,7 @@ from asdiag.simple_api import SUPPORTED_API_VERSION, NotAnIndex, parse_api_versi
 def _answer(ctx: Context) -> FetchResult | None:
     """The most informative answer: the authenticated one when it exists, else the anonymous."""
     for fetch in (ctx.evidence.authenticated, ctx.evidence.anonymous):
-        if fetch is not None and fetch.response is not None and not fetch.credentials_withheld:
+        if fetch is not None and fetch.response is not None and fetch.credentials_withheld is None:
             return fetch
     return ctx.evidence.anonymous
 
@@ -37,11 +37,11 @@ def check_index(ctx: Context) -> Sequence[Finding]:
         return [skip(f"Not evaluated: the index answered {response.status}.")]
     parsed = parse_index_root(response.body, response.content_type)
     if isinstance(parsed, NotAnIndex):
-        head = fetch.exchanges[-1].body_head[:200]
+        head = fetch.exchanges[-1].body_start()
         return [
             kind("index.not-simple").finding(
                 f"{response.url} answered 200, but {parsed.reason}.",
-                detail=f"Content-Type: {response.content_type or '(none)'}\nBody starts: {head!r}",
+                detail=f"Content-Type: {response.content_type or '(none)'}\nBody starts: {head}",
                 evidence=fetch.exchanges,
             )
         ]

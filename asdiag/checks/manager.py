@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from asdiag.checks.base import Context, Evidence, ManagerEvidence
+from asdiag.checks.transport import fetch_problem, page_problem
 from asdiag.evidence import BUSY_STATUSES
 from asdiag.findings import Finding
 from asdiag.managers import WELL_KNOWN_PUBLIC
@@ -69,7 +70,17 @@ def _one_manager(ctx: Context, seen: ManagerEvidence) -> list[Finding]:
     upstreams = [u for u in (config.upstreams if config else ()) if is_catalog(u, catalog_base)]
     catalog = catalog_projects(ctx.evidence)
     behaviour = [*_mixed(seen, catalog), *_fetching(seen, upstreams, catalog), *_files(seen)]
-    return findings + _combined(from_config, behaviour)
+    return findings + _broken_probes(seen) + _combined(from_config, behaviour)
+
+
+def _broken_probes(seen: ManagerEvidence) -> list[Finding]:
+    """Pages asked for through the manager that got no usable answer, each named."""
+    probes = [(f"The project page {name} through the manager", f) for name, f in seen.pages]
+    if seen.public_probe is not None:
+        name, fetch = seen.public_probe
+        probes.append((f"The public project {name} through the manager", fetch))
+    found = (page_problem(fetch, what) for what, fetch in probes)
+    return [f for f in found if f is not None]
 
 
 def _combined(from_config: list[Finding], behaviour: list[Finding]) -> list[Finding]:
@@ -90,10 +101,9 @@ def _combined(from_config: list[Finding], behaviour: list[Finding]) -> list[Find
 def _root_failure(seen: ManagerEvidence) -> Finding | None:
     root = seen.root
     evidence = root.exchanges
-    if root.failure is not None:
-        return kind("manager.unavailable").finding(
-            f"{seen.url}: {root.failure.kind}: {root.failure.message}", evidence=evidence
-        )
+    problem = page_problem(root, f"The manager's index {seen.url}")
+    if problem is not None:
+        return problem
     response = root.response
     assert response is not None
     if response.status in (401, 403):
@@ -159,7 +169,11 @@ def _fetching(
     seen: ManagerEvidence, catalog_upstreams: list[Upstream], catalog: tuple[str, ...] | None
 ) -> list[Finding]:
     """Catalog projects through the manager: none came (upstream), some came (Deploy/Cache)."""
-    answered = [(name, fetch) for name, fetch in seen.pages if fetch.status not in BUSY_STATUSES]
+    answered = [
+        (name, fetch)
+        for name, fetch in seen.pages
+        if fetch.status not in BUSY_STATUSES and page_problem(fetch, name) is None
+    ]
     served = [name for name, fetch in answered if fetch.status == 200]
     refused = [(name, fetch.status) for name, fetch in answered if fetch.status in (401, 403, 404)]
     if catalog is None or not refused:
@@ -198,9 +212,10 @@ def _files(seen: ManagerEvidence) -> list[Finding]:
     filename, fetch = seen.file_probe
     if fetch.failure is None and fetch.status in (200, 206):
         return []
-    outcome = (
-        f"{fetch.failure.kind}: {fetch.failure.message}" if fetch.failure else str(fetch.status)
-    )
+    problem = fetch_problem(fetch, f"The file {filename} through the manager")
+    if problem is not None:
+        return [problem]
+    outcome = str(fetch.status)
     return [
         kind("manager.files-unreachable").finding(
             f"{filename}: the page through {seen.info.label} lists it; the download answered "

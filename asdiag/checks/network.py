@@ -6,21 +6,13 @@ from collections.abc import Sequence
 
 from asdiag.checks.base import Context
 from asdiag.checks.schedule import maintenance_note
+from asdiag.checks.transport import CONNECTION_IDS, failure_finding
 from asdiag.evidence import FailureKind, FetchResult
 from asdiag.findings import Finding, Severity
 from asdiag.registry import kind
 
-#: The finding id each connection-level failure is reported as.
-FAILURE_IDS = {
-    FailureKind.DNS: "net.dns-failed",
-    FailureKind.REFUSED: "net.connect-refused",
-    FailureKind.CONNECT_TIMEOUT: "net.connect-timeout",
-    FailureKind.TLS: "tls.verify-failed",
-    FailureKind.READ_TIMEOUT: "net.read-timeout",
-    FailureKind.RESET: "net.connection-reset",
-    FailureKind.OTHER: "net.connect-failed",
-}
-CONNECT_BLOCKING = tuple(FAILURE_IDS.values())
+#: What blocks the checks after ``connect``: any catalog probe that got no usable answer.
+CONNECT_BLOCKING = CONNECTION_IDS
 
 
 def skip(summary: str, *, blocked_by: str = "") -> Finding:
@@ -67,12 +59,14 @@ def check_dns(ctx: Context) -> Sequence[Finding]:
 
 
 def check_connect(ctx: Context) -> Sequence[Finding]:
+    """The first answer proves the route; any catalog probe that then failed on the way
+    (reset, truncated, stalled, slow, undecodable, another origin's refusal) is reported here,
+    naming the probe, so that nothing after it is judged from a broken answer."""
     fetch = ctx.evidence.anonymous
     if fetch is None:
         return [skip("Not evaluated: no request was made.")]
-    failure = fetch.failure
-    if fetch.response is None and failure is not None:
-        return [_connection_failure(ctx, fetch)]
+    if fetch.response is None and fetch.failure is not None:
+        return [_connection_failure(ctx, fetch, "")]
     first = fetch.exchanges[0]
     findings = [
         kind("net.connect-ok").finding(
@@ -82,33 +76,35 @@ def check_connect(ctx: Context) -> Sequence[Finding]:
     ]
     if ctx.url is not None and ctx.url.scheme == "https":
         findings.append(_tls_ok(ctx, fetch))
+    authenticated = ctx.evidence.authenticated
+    if authenticated is not None and authenticated.response is None:
+        what = f"The authenticated request to {authenticated.exchanges[0].url}"
+        findings.append(_connection_failure(ctx, authenticated, what))
     return findings
 
 
-def _connection_failure(ctx: Context, fetch: FetchResult) -> Finding:
+def _connection_failure(ctx: Context, fetch: FetchResult, what: str) -> Finding:
     failure = fetch.failure
     assert failure is not None
-    finding_id = FAILURE_IDS.get(failure.kind, "net.connect-failed")
-    host = ctx.url.host if ctx.url is not None else "the server"
-    timeout = ctx.settings.timeout.value
-    note = maintenance_note(ctx.now)
     if failure.kind is FailureKind.TLS:
         return _tls_failure(ctx, fetch)
-    summaries = {
-        FailureKind.REFUSED: f"{host} refused the connection on port {_port(ctx)}.",
-        FailureKind.CONNECT_TIMEOUT: f"No connection to {host} within {timeout:g} s.",
-        FailureKind.READ_TIMEOUT: f"{host} sent no answer within {timeout:g} s.",
-        FailureKind.RESET: f"The connection to {host} broke before the answer was complete.",
-        FailureKind.DNS: f"{host} does not resolve.",
-    }
-    summary = summaries.get(failure.kind, f"The request to {host} failed.")
-    detail = f"{failure.message}.{note}"
-    if failure.kind in (FailureKind.CONNECT_TIMEOUT, FailureKind.READ_TIMEOUT):
+    lines = []
+    if failure.kind in (
+        FailureKind.CONNECT_TIMEOUT,
+        FailureKind.READ_TIMEOUT,
+        FailureKind.SLOW_BODY,
+    ):
         source = ctx.settings.timeout.describe()
-        detail += f" The timeout is {timeout:g} s ({source}); --timeout changes it."
+        lines.append(
+            f"Each request may take {ctx.settings.timeout.value:g} s in all ({source}); "
+            "--timeout changes it."
+        )
     if ctx.proxy is not None and ctx.proxy.url is not None:
-        detail += f" The request went through the proxy {ctx.proxy.display}."
-    return kind(finding_id).finding(summary, detail=detail, evidence=fetch.exchanges)
+        lines.append(f"The request went through the proxy {ctx.proxy.display}.")
+    note = maintenance_note(ctx.now).strip()
+    if note:
+        lines.append(note)
+    return failure_finding(fetch, what, detail="\n".join(lines))
 
 
 def _port(ctx: Context) -> int | str:

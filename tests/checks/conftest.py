@@ -7,6 +7,7 @@ The checks are pure functions of a :class:`Context`; these helpers assemble one 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from asdiag.checks.base import Context, Evidence
@@ -19,6 +20,7 @@ from asdiag.evidence import (
     FetchResult,
     ProxyChoice,
     Response,
+    Withheld,
 )
 from asdiag.findings import Finding, Severity
 from asdiag.redact import Secret
@@ -140,13 +142,15 @@ def answer(
     body: bytes = b"",
     body_head: str | None = None,
     truncated: bool = False,
-    credentials_withheld: str = "",
+    credentials_withheld: Withheld | None = None,
     certificate: Certificate | None = None,
 ) -> FetchResult:
     """A fetch that got a response (one hop)."""
     where = url or simple_url()
     head = body.decode("utf-8", errors="replace")[:300] if body_head is None else body_head
     hop = exchange(status, probe=probe, url=where, headers=headers, body_head=head)
+    if credentials_withheld is not None:
+        hop = replace(hop, credentials_withheld=credentials_withheld, sent_credentials=False)
     response = Response(
         url=where, status=status, headers=tuple(headers), body=body, truncated=truncated
     )

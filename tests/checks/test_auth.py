@@ -8,7 +8,7 @@ import pytest
 
 from asdiag.checks import CHECKS
 from asdiag.checks.auth import AUTH_BLOCKING, check_auth
-from asdiag.evidence import FailureKind, FetchResult
+from asdiag.evidence import FailureKind, FetchResult, Withheld
 from asdiag.findings import Finding, Severity
 from tests.checks.conftest import (
     BASIC,
@@ -82,6 +82,19 @@ VERDICTS = [
         S.FAIL,
     ),
     ("not-found-403", anon(403), authd(404), PASSWORD, "auth.not-found-with-credentials", S.FAIL),
+    (
+        "other-origin",
+        anon(401, BASIC),
+        answer(
+            403,
+            probe="authenticated",
+            url="https://files.example.net/simple/",
+            credentials_withheld=Withheld.OTHER_ORIGIN,
+        ),
+        PASSWORD,
+        "auth.other-origin-refused",
+        S.FAIL,
+    ),
 ]
 
 
@@ -157,31 +170,32 @@ def test_skips(
 
 def test_credentials_withheld_over_plain_http_is_blocked_by_the_url_finding() -> None:
     url = "http://pypi.example.org/pypi"
-    withheld = "plain http to a host that is not this machine; credentials not sent"
     authenticated = answer(
         401,
         probe="authenticated",
         url="http://pypi.example.org/pypi/simple/",
-        credentials_withheld=withheld,
+        credentials_withheld=Withheld.PLAIN_HTTP,
     )
     ctx = make_context(url, anonymous=anon(401, BASIC), authenticated=authenticated)
     finding = only(check_auth(ctx))
     assert finding.severity is Severity.SKIP
     assert finding.blocked_by == "url.insecure-scheme"
-    assert finding.summary == f"Not evaluated: {withheld}."
+    assert finding.summary == f"Not evaluated: {Withheld.PLAIN_HTTP.sentence()}."
 
 
-def test_credentials_withheld_after_a_cross_origin_redirect_is_not_an_insecure_scheme() -> None:
-    withheld = "redirected to another origin (https://cdn.example.net); credentials not sent there"
+def test_a_refusal_from_another_origin_blames_that_origin_not_the_password() -> None:
     authenticated = answer(
         401,
         probe="authenticated",
         url="https://cdn.example.net/simple/",
-        credentials_withheld=withheld,
+        credentials_withheld=Withheld.OTHER_ORIGIN,
     )
     ctx = make_context(VENDOR_URL, anonymous=anon(401, BASIC), authenticated=authenticated)
     finding = only(check_auth(ctx))
-    assert finding.blocked_by != "url.insecure-scheme"
+    assert finding.id == "auth.other-origin-refused"
+    assert finding.severity is Severity.FAIL
+    assert "https://cdn.example.net answered 401" in finding.summary
+    assert "another origin" in finding.detail
 
 
 # --- what each verdict says ------------------------------------------------------------------

@@ -102,7 +102,7 @@ def test_server_error(status: int, now: datetime, noted: bool) -> None:
     finding = only(check_http(make_context(anonymous=fetch, now=now)))
     assert (finding.id, finding.severity) == ("http.server-error", Severity.FAIL)
     assert finding.summary == f"{simple_url()} answered {status}."
-    assert finding.detail.startswith("Body starts: '<h1>Bad gateway</h1>'.")
+    assert finding.detail.startswith('Body starts: "<h1>Bad gateway</h1>".')
     assert (MAINTENANCE in finding.detail) is noted
     assert_actionable(finding)
 
@@ -124,9 +124,22 @@ def test_redirect_loop_shows_the_chain() -> None:
     )
     finding = only(check_http(make_context(anonymous=fetch)))
     assert (finding.id, finding.severity) == ("http.redirect-loop", Severity.FAIL)
-    assert finding.summary == "stopped after 8 redirects."
+    assert finding.summary == "Anonymous request: stopped after 8 redirects."
     chain = finding.detail.removeprefix("Redirect chain: ").split(" -> ")
     assert chain == [f"https://sso.example.org/login/{i}" for i in range(6)]
+    assert_actionable(finding)
+
+
+def test_a_redirect_that_cannot_be_followed() -> None:
+    hop = exchange(302, headers=(("location", "ftp://files.example.org/x"),))
+    fetch = FetchResult(
+        (hop,),
+        response=answer(302).response,
+        failure=Failure(FailureKind.BAD_REDIRECT, "302 to 'ftp://files.example.org/x'"),
+    )
+    finding = only(check_http(make_context(anonymous=fetch)))
+    assert (finding.id, finding.severity) == ("http.bad-redirect", Severity.FAIL)
+    assert "ftp://files.example.org/x" in finding.summary
     assert_actionable(finding)
 
 
@@ -146,7 +159,7 @@ def test_unexpected_status(status: int, hint: str) -> None:
     finding = only(check_http(make_context(anonymous=answer(status, body=b"nope"))))
     assert (finding.id, finding.severity) == ("http.unexpected-status", Severity.FAIL)
     assert finding.summary == f"{simple_url()} answered {status}."
-    assert finding.detail.startswith("Body starts: 'nope'.")
+    assert finding.detail.startswith('Body starts: "nope".')
     assert ("proxy" in finding.detail) is bool(hint)
     assert_actionable(finding)
 
@@ -163,6 +176,7 @@ def test_every_declared_id_has_a_case() -> None:
         "http.rate-limited",
         "http.server-error",
         "http.redirect-loop",
+        "http.bad-redirect",
         "http.body-too-large",
         "http.unexpected-status",
     }

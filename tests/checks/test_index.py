@@ -8,7 +8,7 @@ import pytest
 
 from asdiag.checks import CHECKS
 from asdiag.checks.index import check_index
-from asdiag.evidence import FailureKind, FetchResult
+from asdiag.evidence import FailureKind, FetchResult, Withheld
 from asdiag.findings import Severity
 from asdiag.simple_api import JSON_CONTENT_TYPE
 from tests.checks.conftest import (
@@ -165,7 +165,7 @@ def test_not_simple_shows_the_redacted_first_bytes_and_the_content_type() -> Non
     assert finding.id == "index.not-simple"
     assert finding.detail == (
         "Content-Type: text/html\n"
-        "Body starts: '<html><form>token=**** <input type=\"password\"></form></html>'"
+        'Body starts: "<html><form>token=**** <input type="password"></form></html>"'
     )
     assert "live-S3cret" not in repr(finding)
     assert finding.evidence == fetch.exchanges
@@ -176,7 +176,7 @@ def test_not_simple_cuts_the_first_bytes_at_200_characters() -> None:
     fetch = answer(200, headers=HTML, body=head.encode(), body_head=head[:300])
     finding = only(check_index(make_context(anonymous=fetch)))
     shown = finding.detail.split("Body starts: ", 1)[1]
-    assert shown == repr(head[:200])
+    assert shown == f'"{head[:200]}"...'
 
 
 def test_the_authenticated_answer_is_preferred() -> None:
@@ -195,7 +195,7 @@ def test_a_withheld_authenticated_answer_is_ignored() -> None:
             probe="authenticated",
             headers=HTML,
             body=html_index("a"),
-            credentials_withheld="redirected to another origin",
+            credentials_withheld=Withheld.OTHER_ORIGIN,
         ),
     )
     assert only(check_index(ctx)).id == "index.not-found"

@@ -7,7 +7,8 @@ from datetime import datetime
 import pytest
 
 from asdiag.checks import CHECKS
-from asdiag.checks.network import FAILURE_IDS, check_connect, check_dns, check_proxy
+from asdiag.checks.network import check_connect, check_dns, check_proxy
+from asdiag.checks.transport import FAILURE_IDS
 from asdiag.evidence import Certificate, DnsResult, FailureKind, ProxyChoice
 from asdiag.findings import Severity
 from tests.checks.conftest import (
@@ -125,43 +126,108 @@ def test_connect_skips_without_a_request() -> None:
 
 
 CONNECTION_FAILURES = [
-    (FailureKind.REFUSED, "net.connect-refused", f"{HOST} refused the connection on port 443."),
-    (FailureKind.CONNECT_TIMEOUT, "net.connect-timeout", f"No connection to {HOST} within 10 s."),
-    (FailureKind.READ_TIMEOUT, "net.read-timeout", f"{HOST} sent no answer within 10 s."),
+    (
+        FailureKind.REFUSED,
+        "[Errno 111] Connection refused",
+        "net.connect-refused",
+        f"{HOST} refused the connection on port 443.",
+    ),
+    (
+        FailureKind.CONNECT_TIMEOUT,
+        "within 10 s",
+        "net.connect-timeout",
+        f"No connection to {HOST} within 10 s.",
+    ),
+    (
+        FailureKind.READ_TIMEOUT,
+        "within 10 s",
+        "net.read-timeout",
+        f"{HOST} sent no complete answer within 10 s.",
+    ),
     (
         FailureKind.RESET,
+        "[Errno 104] Connection reset by peer",
         "net.connection-reset",
         f"The connection to {HOST} broke before the answer was complete.",
     ),
-    (FailureKind.DNS, "net.dns-failed", f"{HOST} does not resolve."),
-    (FailureKind.OTHER, "net.connect-failed", f"The request to {HOST} failed."),
+    (
+        FailureKind.TRUNCATED,
+        "peer closed connection without sending complete message body",
+        "net.body-truncated",
+        f"The answer from {HOST} stopped, at 0 bytes: the connection closed before the rest "
+        "of the body.",
+    ),
+    (
+        FailureKind.SLOW_BODY,
+        "within 10 s",
+        "net.slow-body",
+        f"The answer from {HOST} did not finish within 10 s: 0 bytes of body in 0.0 s (0 bytes/s).",
+    ),
+    (
+        FailureKind.DECODE,
+        "Error -3 while decompressing data",
+        "http.undecodable-body",
+        f"The answer from {HOST} could not be decoded (Error -3 while decompressing data).",
+    ),
+    (
+        FailureKind.DEADLINE,
+        "not sent: the command's deadline of 5 s had passed",
+        "run.deadline-reached",
+        "Not sent: the command's deadline of 5 s had passed.",
+    ),
+    (
+        FailureKind.DNS,
+        "[Errno -2] Name or service not known",
+        "net.dns-failed",
+        f"{HOST} does not resolve.",
+    ),
+    (FailureKind.OTHER, "boom", "net.connect-failed", f"The request to {HOST} failed."),
 ]
 
 
-@pytest.mark.parametrize(("kind", "finding_id", "summary"), CONNECTION_FAILURES)
-def test_connection_failures(kind: FailureKind, finding_id: str, summary: str) -> None:
-    fetch = failed(kind, "[Errno 111] something happened")
+@pytest.mark.parametrize(("kind", "message", "finding_id", "summary"), CONNECTION_FAILURES)
+def test_connection_failures(
+    kind: FailureKind, message: str, finding_id: str, summary: str
+) -> None:
+    fetch = failed(kind, message)
     finding = only(check_connect(make_context(anonymous=fetch)))
-    assert (finding.id, finding.severity, finding.summary) == (finding_id, Severity.FAIL, summary)
-    assert finding.detail.startswith("[Errno 111] something happened.")
+    assert (finding.id, finding.summary) == (finding_id, summary)
+    expected = Severity.ERROR if kind is FailureKind.DEADLINE else Severity.FAIL
+    assert finding.severity is expected
+    if kind in (FailureKind.REFUSED, FailureKind.RESET, FailureKind.TRUNCATED, FailureKind.OTHER):
+        assert finding.detail.startswith(f"The client said: {message}.")
     assert finding.evidence == fetch.exchanges
     assert_actionable(finding)
     assert MAINTENANCE not in finding.detail
 
 
+def test_a_failed_authenticated_request_is_a_failure_after_a_good_anonymous_one() -> None:
+    """A reset or a truncated body on the authenticated request alone must not leave the
+    diagnosis without a failure (it once ended 'healthy', exit 0)."""
+    fetch = failed(FailureKind.TRUNCATED, "incomplete chunked read")
+    ctx = make_context(anonymous=answer(401), authenticated=fetch)
+    findings = check_connect(ctx)
+    assert [f.id for f in findings] == ["net.connect-ok", "tls.ok", "net.body-truncated"]
+    assert findings[-1].summary.startswith("The authenticated request to https://")
+    assert findings[-1].severity is Severity.FAIL
+
+
 def test_every_declared_connect_id_has_a_case() -> None:
     covered = {"net.connect-ok", "tls.ok", "tls.verify-failed"}
-    covered |= {finding_id for _, finding_id, _ in CONNECTION_FAILURES}
+    covered |= {finding_id for _, _, finding_id, _ in CONNECTION_FAILURES}
     assert _declared("connect") <= covered
-    assert set(FAILURE_IDS.values()) <= covered
+    redirects = {"http.redirect-loop", "http.bad-redirect"}
+    assert set(FAILURE_IDS.values()) - redirects <= covered
 
 
 @pytest.mark.parametrize("kind", [FailureKind.CONNECT_TIMEOUT, FailureKind.READ_TIMEOUT])
 def test_timeouts_name_the_timeout_and_its_source(kind: FailureKind) -> None:
-    ctx = make_context(anonymous=failed(kind, "timed out"), timeout=0.5)
+    ctx = make_context(anonymous=failed(kind, "within 0.5 s"), timeout=0.5)
     finding = only(check_connect(ctx))
     assert "within 0.5 s" in finding.summary
-    assert "The timeout is 0.5 s (flag (--timeout)); --timeout changes it." in finding.detail
+    assert "Each request may take 0.5 s in all (flag (--timeout)); --timeout changes it." in (
+        finding.detail
+    )
 
 
 def test_failure_through_a_proxy_names_the_proxy() -> None:

@@ -20,6 +20,7 @@ import trustme
 from typer.testing import CliRunner
 
 from asdiag.cli import app
+from tests.integration.fault_server import FaultServer, RecordingServer
 from tests.integration.scripted_server import ORG_ID, PASSWORD, ScriptedServer
 
 PYPISERVER_PASSWORD = "pypi-S3cret-9x"
@@ -77,6 +78,36 @@ def scripted() -> Iterator[ScriptedServer]:
     server = ScriptedServer().start()
     yield server
     server.stop()
+
+
+@dataclass(frozen=True)
+class Faults:
+    """The fault server over plain http and over TLS, and the origin that records."""
+
+    plain: FaultServer
+    tls: FaultServer
+    ca_bundle: Path
+    recorder: RecordingServer
+
+    def base(self, scope_fault: str, *, tls: bool = False) -> str:
+        if tls:
+            return f"https://localhost:{self.tls.port}/{scope_fault}"
+        return f"http://127.0.0.1:{self.plain.port}/{scope_fault}"
+
+
+@pytest.fixture(scope="session")
+def faults(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Faults]:
+    recorder = RecordingServer().start()
+    plain = FaultServer(recorder.origin).start()
+    ca = trustme.CA()
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("localhost", "127.0.0.1").configure_cert(context)
+    bundle = tmp_path_factory.mktemp("faults-tls") / "ca.pem"
+    ca.cert_pem.write_to_path(str(bundle))
+    tls = FaultServer(recorder.origin, f"http://127.0.0.1:{plain.port}", tls=context).start()
+    yield Faults(plain, tls, bundle, recorder)  # type: ignore[arg-type]
+    for server in (tls, plain, recorder):
+        server.stop()
 
 
 @dataclass(frozen=True)

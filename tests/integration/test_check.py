@@ -15,6 +15,7 @@ import pytest
 from asdiag.registry import REGISTRY
 from tests.integration.conftest import PypiServer, Run, TlsServer, run_asdiag
 from tests.integration.scripted_server import ORG_ID, PASSWORD, ScriptedServer
+from tests.integration.test_faults import CHECK_CASES
 
 SUNDAY_0230 = "2026-11-29T02:30:00+00:00"
 VENDOR = "https://repository.activestate.com"
@@ -182,6 +183,9 @@ def test_case_produces_its_findings(c: Case, invoke: object) -> None:
 
 def test_cases_cover_every_id_of_the_checks() -> None:
     produced = set().union(*(c.expected for c in CASES))
+    # The faults of a misbehaving server: tests/integration/test_faults.py.
+    produced |= {finding_id for _, finding_id, _ in CHECK_CASES}
+    produced |= {"run.deadline-reached", "auth.other-origin-refused"}
     # Covered elsewhere: package.* by test_package.py, client.* and credentials.* by
     # test_client.py, manager.* by test_manager.py.
     elsewhere = ("package.", "requirements.", "client.", "credentials.", "manager.")
@@ -265,7 +269,7 @@ def test_binary_body_declared_as_html_is_not_an_index(
     run = run_asdiag("check", "--catalog-url", url, "--username", ORG_ID, "--format", "json")
     assert run.exit_code == 1
     assert run.finding("index.not-simple")["summary"] == (
-        f"{url}/simple/ answered 200, but the body, declared as HTML, contains no HTML."
+        f"{url}/simple/ answered 200, but the body is binary data (it holds NUL bytes), not text."
     )
 
 
