@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from rich.console import RenderableType
 
     from asdiag.client_config import ClientConfig
+    from asdiag.credentials import KeyringKeys
     from asdiag.doctor import Report
     from asdiag.lab.server import Lab
     from asdiag.lab.web import Reply, Request
@@ -880,7 +881,7 @@ def login(
     manager_username: ManagerUsernameOption = None,
 ) -> None:
     """Store the catalog password (or with --manager, the manager's) in the system keyring,
-    where pip can find it too.
+    under every key pip and uv ask for (the index URL, host:port, and for http, http://host:port).
 
     Exit codes: 0 stored, 1 the catalog refused it (nothing stored), 2 usage error, 3 the
     keyring could not store it.
@@ -890,7 +891,7 @@ def login(
     def run() -> int:
         from asdiag.credentials import (
             fingerprint,
-            keyring_services,
+            keyring_keys,
             keyring_store,
             verify_password,
         )
@@ -923,13 +924,18 @@ def login(
                 environ=os.environ,
                 redactor=redactor,
             )
-        backend, warning = keyring_store(base, user, password)
-        services = " and ".join(keyring_services(base))
+        keys = keyring_keys(simple_url, legacy_base=base)
+        backend, warning, removed = keyring_store(keys, user, password)
         _write(
-            f"Stored the password for {user} in {backend} under {services} "
-            f"({fingerprint(password)}; {checked}).\n",
+            f"Stored the password for {user} in {backend} ({fingerprint(password)}; {checked}) "
+            f"under the keys pip and uv ask for:\n{_key_lines(keys)}",
             redactor,
         )
+        if removed:
+            _write(
+                f"Removed the entries older versions of asdiag stored: {', '.join(removed)}.\n",
+                redactor,
+            )
         if warning:
             _write(f"asdiag: warning: {warning}.\n", redactor, err=True)
         return 0
@@ -957,7 +963,7 @@ def logout(
     redactor = Redactor()
 
     def run() -> int:
-        from asdiag.credentials import keyring_remove
+        from asdiag.credentials import keyring_keys, keyring_remove
         from asdiag.settings import Flags, resolve_settings
 
         flags = Flags(
@@ -971,10 +977,15 @@ def logout(
             manager_url=manager_url,
             manager_username=manager_username,
         )
-        base, _, user = _login_target(resolve_settings(flags, os.environ), manager=manager)
-        removed = keyring_remove(base, user)
-        what = "Removed the stored password" if removed else "No password was stored"
-        _write(f"{what} for {user} at {base}.\n", redactor)
+        base, simple_url, user = _login_target(resolve_settings(flags, os.environ), manager=manager)
+        removed = keyring_remove(keyring_keys(simple_url, legacy_base=base), user)
+        if removed:
+            _write(
+                f"Removed the stored password for {user} at {base} from: {', '.join(removed)}.\n",
+                redactor,
+            )
+        else:
+            _write(f"No password was stored for {user} at {base}.\n", redactor)
         return 0
 
     _guarded(redactor, False, run)
@@ -988,7 +999,8 @@ def whoami(
     profile: ProfileOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Which username and which password asdiag would use, and where each comes from.
+    """Which username and which password asdiag would use, and where each comes from; then
+    which keyring entry pip and uv would each find, asking their keys in their own order.
 
     The password is never shown: only its source and a short fingerprint. Exit codes: 0 a
     password was found, 1 none was.
@@ -998,6 +1010,7 @@ def whoami(
     def run() -> int:
         from asdiag.credentials import fingerprint
         from asdiag.settings import Flags
+        from asdiag.urls import UrlError, parse_catalog_url
 
         flags = Flags(catalog_url, username, None, None, None, profile, config)
         settings = _settings(flags, redactor)
@@ -1014,10 +1027,61 @@ def whoami(
         else:
             why = f"; the keyring: {settings.keyring_problem}" if settings.keyring_problem else ""
             lines.append(f"password:    none found (flag, environment, URL, .netrc, keyring){why}")
+        if settings.catalog_url.value:
+            try:
+                url = parse_catalog_url(settings.catalog_url.value)
+            except UrlError:
+                url = None  # the line above shows the URL; `asdiag check` says what is wrong
+            if url is not None:
+                lines += _client_keyring_lines(url.simple_url, settings)
         _write("\n".join(lines) + "\n", redactor)
         return 0 if password is not None else 1
 
     _guarded(redactor, False, run)
+
+
+def _key_lines(keys: KeyringKeys) -> str:
+    """One line per key ``login`` writes, with the clients that ask for it."""
+    width = max(len(key) for key in keys.stored)
+    lines = []
+    for key in keys.stored:
+        askers = [name for name, asked in (("pip", keys.pip), ("uv", keys.uv)) if key in asked]
+        if key == keys.uv_unslashed and "uv" not in askers:
+            askers.append("uv, for an index URL written without the trailing slash")
+        lines.append(f"  {key:<{width}}  ({', '.join(askers)})\n")
+    return "".join(lines)
+
+
+def _client_keyring_lines(simple_url: str, settings: Settings) -> list[str]:
+    """What the keyring answers pip and uv, each asking its keys in its own order: the key that
+    answered and the password's fingerprint, never the password."""
+    from asdiag.credentials import KeyringOutcome, fingerprint, keyring_keys, keyring_lookup
+
+    keys = keyring_keys(simple_url)
+    user = settings.username.value
+    if not user:
+        return [
+            "pip keyring: not checked (no username; put it in the index URL, USER@host)",
+            "uv keyring:  not checked (no username; uv asks the keyring only with one)",
+        ]
+    lines = []
+    outcome = KeyringOutcome()
+    for label, asked in (("pip keyring:", keys.pip), ("uv keyring: ", keys.uv)):
+        # A keyring that failed or timed out for pip is not asked (and waited for) again.
+        outcome = (
+            KeyringOutcome(problem=outcome.problem)
+            if outcome.problem
+            else keyring_lookup(asked, user)
+        )
+        if outcome.problem:
+            lines.append(f"{label} not checked: {outcome.problem}")
+        elif outcome.password is not None:
+            lines.append(
+                f"{label} {outcome.service} answered for {user}, {fingerprint(outcome.password)}"
+            )
+        else:
+            lines.append(f"{label} nothing for {user} under {', then '.join(asked)}")
+    return lines
 
 
 lab_app = typer.Typer(

@@ -1,9 +1,23 @@
 """Where a password can come from besides the command line: ``.netrc`` and the system keyring.
 
-The keyring is the one place asdiag stores a secret (``asdiag login``). Its entries use the
-catalog's base URL as the service and the organisation id as the username; the same password is
-also stored under the host name, the second key pip's keyring support looks up (pip asks for the
-index URL first, then the host: ``pip/_internal/network/auth.py``), so pip can find it too.
+The keyring is the one place asdiag stores a secret (``asdiag login``). A keyring entry is a
+*service* and a username; pip and uv each ask for the services of an index in their own order,
+and :func:`keyring_keys` is the one rule that computes them (login writes them all, logout
+removes them, whoami and asdiag's own lookup ask them in order):
+
+- pip 26.3 (``pip/_internal/network/auth.py``, ``MultiDomainBasicAuth._get_new_credentials``)
+  asks for the configured index URL that matches the request, normalised by ``_get_index_url``
+  to end in exactly one ``/`` and stripped of its userinfo, then for the netloc as written in
+  the URL (``host:port`` when a port is written, the bare host otherwise);
+- uv (``crates/uv-auth/src/keyring.rs``, ``KeyringProvider::fetch``) asks for the index URL as
+  configured (with or without its trailing slash, as the user wrote it), then ``host`` or
+  ``host:port`` (a scheme's default port is dropped, as the ``url`` crate does), then, for a URL
+  that is not https, ``scheme://host[:port]``. It asks only when the index URL carries a username
+  (or ``authenticate = "always"``).
+
+Older versions of asdiag stored the password under the catalog's base URL (the manager's URL
+without its trailing slash) and the bare host name. Those *legacy* entries are still read (the
+base URL, after the new keys) and are removed by ``login`` and ``logout``.
 
 Every keyring call runs in a worker thread with a timeout: a locked Secret Service or a backend
 waiting for a desktop prompt must never hang a CI run. A missing, null or failing backend is an
@@ -16,10 +30,10 @@ from __future__ import annotations
 import concurrent.futures
 import hashlib
 import netrc
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
-from urllib.parse import urlsplit
+from typing import Any, TypeVar
+from urllib.parse import urlsplit, urlunsplit
 
 from asdiag.errors import EXIT_FAILED, AsdiagError
 from asdiag.redact import Redactor, Secret, redact_url
@@ -41,17 +55,84 @@ class KeyringOutcome:
     backend: str = ""
     #: Why the keyring could not be used; empty when it answered (with or without a password).
     problem: str = ""
+    #: The service (key) that held the password; empty when none did.
+    service: str = ""
 
 
-#: How settings ask the keyring: ``(service, username) -> outcome``. Injected so tests and the
-#: demo never touch the machine's real keyring.
-KeyringLookup = Callable[[str, str], KeyringOutcome]
+#: How settings ask the keyring: ``(services, username) -> outcome``, the services asked in
+#: order until one holds a password. Injected so tests and the demo never touch the machine's
+#: real keyring.
+KeyringLookup = Callable[[Sequence[str], str], KeyringOutcome]
 
 
-def keyring_services(base_url: str) -> tuple[str, str]:
-    """The two keyring services for a catalog: its base URL, then its host (pip's fallback)."""
-    host = urlsplit(base_url).hostname or base_url
-    return (base_url.rstrip("/"), host)
+@dataclass(frozen=True)
+class KeyringKeys:
+    """The keyring services of one index: what pip and uv ask for, in their order."""
+
+    #: pip's order: the index URL ending in one ``/``, then the netloc.
+    pip: tuple[str, ...]
+    #: uv's order for the index URL written with its trailing slash.
+    uv: tuple[str, ...]
+    #: uv's first key when the index URL is written without the trailing slash.
+    uv_unslashed: str
+    #: The base URL older versions of asdiag stored the password under (the catalog's base URL,
+    #: the manager's URL without its trailing slash); empty when not known.
+    legacy_base: str = ""
+    #: The bare host name older versions stored beside it (only when it is not a key above).
+    legacy_host: str = ""
+
+    @property
+    def stored(self) -> tuple[str, ...]:
+        """Every key pip or uv may ask for this index, once each: what ``login`` writes."""
+        return _unique((*self.pip, *self.uv, self.uv_unslashed))
+
+    @property
+    def legacy(self) -> tuple[str, ...]:
+        """The legacy entries that are not new keys too: read (the base URL) and removed, never
+        written."""
+        return tuple(s for s in (self.legacy_base, self.legacy_host) if s and s not in self.stored)
+
+    @property
+    def lookup(self) -> tuple[str, ...]:
+        """asdiag's own order: every stored key, then the legacy base URL."""
+        return _unique((*self.stored, self.legacy_base))
+
+
+def _unique(items: Sequence[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(item for item in items if item))
+
+
+def keyring_keys(index_url: str, *, legacy_base: str | None = None) -> KeyringKeys:
+    """The keyring services pip and uv ask for ``index_url`` (the URL they are configured
+    with, e.g. ``<base>/simple/``); pure.
+
+    ``legacy_base`` is the service older versions of asdiag used for this index (the catalog's
+    base URL; the manager's URL without its trailing slash).
+    """
+    parts = urlsplit(index_url.strip())
+    scheme = parts.scheme.lower()
+    netloc = parts.netloc.rpartition("@")[2]  # pip: split_auth_netloc_from_url
+    host = (parts.hostname or "").lower()
+    bracketed = f"[{host}]" if ":" in host else host  # an IPv6 literal keeps its brackets
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    default_port = {"http": 80, "https": 443}.get(scheme)
+    uv_host = bracketed if port in (None, default_port) else f"{bracketed}:{port}"
+    path = parts.path or "/"
+
+    pip_index = urlunsplit((parts.scheme, netloc, path.rstrip("/") + "/", "", ""))
+    uv_index = f"{scheme}://{uv_host}{path.rstrip('/')}/"
+    uv_unslashed = f"{scheme}://{uv_host}{path.rstrip('/')}" if path.rstrip("/") else uv_index
+    uv = [uv_index, uv_host]
+    if scheme != "https":
+        uv.append(f"{scheme}://{uv_host}")
+    pip, uv_keys = _unique((pip_index, netloc)), _unique(uv)
+    stored = _unique((*pip, *uv_keys, uv_unslashed))
+    base = legacy_base.rstrip("/") if legacy_base else ""
+    legacy_host = host if base and host not in stored else ""
+    return KeyringKeys(pip, uv_keys, uv_unslashed, base, legacy_host)
 
 
 def fingerprint(secret: Secret) -> str:
@@ -94,18 +175,26 @@ def plaintext_warning(backend: object) -> str:
     return ""
 
 
-def keyring_lookup(service: str, username: str, timeout: float = KEYRING_TIMEOUT) -> KeyringOutcome:
-    """Ask the system keyring for ``service``/``username``; never raises, never hangs."""
+def keyring_lookup(
+    services: Sequence[str] | str, username: str, timeout: float = KEYRING_TIMEOUT
+) -> KeyringOutcome:
+    """Ask the system keyring for ``username`` under each service in turn, as a client does,
+    until one holds a password; never raises, never hangs (one timeout for them all)."""
+    asked = (services,) if isinstance(services, str) else tuple(services)
 
     def ask() -> KeyringOutcome:
         import keyring
 
         backend = keyring.get_keyring()
+        name = backend_name(backend)
         problem = _backend_problem(backend)
         if problem:
-            return KeyringOutcome(backend=backend_name(backend), problem=problem)
-        value = backend.get_password(service, username)
-        return KeyringOutcome(Secret(value) if value else None, backend_name(backend))
+            return KeyringOutcome(backend=name, problem=problem)
+        for service in asked:
+            value = backend.get_password(service, username)
+            if value:
+                return KeyringOutcome(Secret(value), name, service=service)
+        return KeyringOutcome(backend=name)
 
     try:
         return _with_timeout(ask, timeout)
@@ -115,51 +204,80 @@ def keyring_lookup(service: str, username: str, timeout: float = KEYRING_TIMEOUT
         return KeyringOutcome(problem=f"the keyring failed: {type(exc).__name__}: {exc}")
 
 
+def _legacy_to_remove(backend: Any, keys: KeyringKeys, username: str) -> tuple[str, ...]:
+    """What an older ``asdiag login`` stored, to remove once the new keys are written: the
+    base URL, and the bare host name only when it holds the same password (the two were
+    written together; a bare host entry with another password belongs to something else).
+    Asked before anything is written, since the base URL may be one of the new keys."""
+    if not keys.legacy_base:
+        return ()
+    value = backend.get_password(keys.legacy_base, username)
+    if not value:
+        return ()
+    remove = [] if keys.legacy_base in keys.stored else [keys.legacy_base]
+    if keys.legacy_host and backend.get_password(keys.legacy_host, username) == value:
+        remove.append(keys.legacy_host)
+    return tuple(remove)
+
+
+def _delete(backend: Any, services: Sequence[str], username: str) -> list[str]:
+    """Delete each entry that exists; returns the services that held one."""
+    from keyring.errors import PasswordDeleteError
+
+    deleted = []
+    for service in services:
+        try:
+            backend.delete_password(service, username)
+            deleted.append(service)
+        except PasswordDeleteError:
+            pass
+    return deleted
+
+
 def keyring_store(
-    base_url: str, username: str, password: Secret, timeout: float = KEYRING_TIMEOUT
-) -> tuple[str, str]:
-    """Store the password under both services; returns the backend's name and, for a backend
-    that keeps it unencrypted, a warning.
+    keys: KeyringKeys, username: str, password: Secret, timeout: float = KEYRING_TIMEOUT
+) -> tuple[str, str, tuple[str, ...]]:
+    """Store the password under every key pip and uv ask (``keys.stored``) and remove the
+    legacy entries; returns the backend's name, for a backend that keeps it unencrypted a
+    warning, and the legacy services removed.
 
     :raises CredentialsError: when there is no usable backend, or it fails or hangs.
     """
 
-    def store() -> tuple[str, str]:
+    def store() -> tuple[str, str, tuple[str, ...]]:
         import keyring
 
         backend = keyring.get_keyring()
         problem = _backend_problem(backend)
         if problem:
             raise CredentialsError(f"cannot store the password: {problem}")
-        for service in keyring_services(base_url):
+        legacy = _legacy_to_remove(backend, keys, username)
+        for service in keys.stored:
             backend.set_password(service, username, password.reveal())
-        return backend_name(backend), plaintext_warning(backend)
+        removed = _delete(backend, legacy, username)
+        return backend_name(backend), plaintext_warning(backend), tuple(removed)
 
     return _keyring_call(store, timeout, "store the password")
 
 
-def keyring_remove(base_url: str, username: str, timeout: float = KEYRING_TIMEOUT) -> bool:
-    """Remove both entries; ``False`` when there was nothing to remove.
+def keyring_remove(
+    keys: KeyringKeys, username: str, timeout: float = KEYRING_TIMEOUT
+) -> tuple[str, ...]:
+    """Remove every stored entry and the legacy ones; returns the services that held one
+    (empty when there was nothing to remove).
 
     :raises CredentialsError: when the keyring cannot be used.
     """
 
-    def remove() -> bool:
+    def remove() -> tuple[str, ...]:
         import keyring
-        from keyring.errors import PasswordDeleteError
 
         backend = keyring.get_keyring()
         problem = _backend_problem(backend)
         if problem:
             raise CredentialsError(f"cannot remove the password: {problem}")
-        removed = False
-        for service in keyring_services(base_url):
-            try:
-                backend.delete_password(service, username)
-                removed = True
-            except PasswordDeleteError:
-                pass
-        return removed
+        legacy = _legacy_to_remove(backend, keys, username)
+        return tuple(_delete(backend, (*keys.stored, *legacy), username))
 
     return _keyring_call(remove, timeout, "remove the password")
 

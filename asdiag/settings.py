@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 from urllib.parse import unquote, urlsplit
 
-from asdiag.credentials import KeyringLookup, netrc_lookup
+from asdiag.credentials import KeyringLookup, KeyringOutcome, keyring_keys, netrc_lookup
 from asdiag.errors import UsageError
 from asdiag.redact import Secret, redact_url
 from asdiag.urls import UrlError, manager_index_url, parse_catalog_url
@@ -330,20 +330,26 @@ def _manager_password(
     url: str, username: str | None, keyring: KeyringLookup | None
 ) -> Setting[Secret | None]:
     """A manager's password, after ASDIAG_MANAGER_PASSWORD: its URL's userinfo, else its own
-    keyring entry (the manager's URL without credentials, as `login --manager` stores it)."""
+    keyring entries (the keys pip and uv ask for the manager's URL, as `login --manager` stores
+    them, then the URL without its trailing slash, as older versions stored it)."""
     parts = urlsplit(url)
     if parts.password:
         return Setting(Secret(unquote(parts.password)), Source.URL, "userinfo")
     if keyring is None or not username:
         return Setting(None, Source.UNSET)
     try:
-        service = manager_index_url(url).rstrip("/")
+        index = manager_index_url(url)
     except UrlError:
         return Setting(None, Source.UNSET)
-    outcome = keyring(service, username)
+    outcome = keyring(keyring_keys(index, legacy_base=index).lookup, username)
     if outcome.password is None:
         return Setting(None, Source.UNSET)
-    return Setting(outcome.password, Source.KEYRING, outcome.backend)
+    return Setting(outcome.password, Source.KEYRING, _keyring_origin(outcome))
+
+
+def _keyring_origin(outcome: KeyringOutcome) -> str:
+    """The backend and the key that answered (a URL or host without credentials)."""
+    return f"{outcome.backend}, {outcome.service}" if outcome.service else outcome.backend
 
 
 def _managers(
@@ -447,9 +453,10 @@ def resolve_settings(
             if username.value is None:
                 username = Setting(entry.login, Source.NETRC, entry.path)
         elif keyring is not None and username.value:
-            outcome = keyring(parsed.base, username.value)
+            keys = keyring_keys(parsed.simple_url, legacy_base=parsed.base)
+            outcome = keyring(keys.lookup, username.value)
             if outcome.password is not None:
-                password = Setting(outcome.password, Source.KEYRING, outcome.backend)
+                password = Setting(outcome.password, Source.KEYRING, _keyring_origin(outcome))
             keyring_problem = outcome.problem
 
     manager_url = _as_str(

@@ -34,14 +34,30 @@ class PypiServer:
 
 
 def _write_wheel(directory: Path, filename: str) -> None:
+    """A tiny wheel real pip accepts: a module, METADATA, WHEEL and RECORD."""
+    distribution, version, tags = filename.removesuffix(".whl").split("-", 2)
+    dist_info = f"{distribution}-{version}.dist-info"
+    files = {
+        "demo_core/__init__.py": b"",
+        f"{dist_info}/METADATA": (
+            f"Metadata-Version: 2.1\nName: {distribution}\nVersion: {version}\n".encode()
+        ),
+        f"{dist_info}/WHEEL": f"Wheel-Version: 1.0\nRoot-Is-Purelib: true\nTag: {tags}\n".encode(),
+    }
+    record = [
+        f"{path},sha256="
+        + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+        + f",{len(data)}"
+        for path, data in files.items()
+    ]
+    files[f"{dist_info}/RECORD"] = ("\n".join([*record, f"{dist_info}/RECORD,,"]) + "\n").encode()
     with zipfile.ZipFile(directory / filename, "w") as wheel:
-        wheel.writestr("demo_core/__init__.py", "")
+        for path, data in files.items():
+            wheel.writestr(path, data)
 
 
-@pytest.fixture(scope="session")
-def pypiserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PypiServer]:
+def _run_pypiserver(root: Path, *options: str) -> Iterator[PypiServer]:
     """A pypiserver process with an htpasswd file, on a free loopback port."""
-    root = tmp_path_factory.mktemp("pypiserver")
     packages = root / "packages"
     packages.mkdir()
     _write_wheel(packages, "demo_core-1.0-py3-none-any.whl")
@@ -58,7 +74,7 @@ def pypiserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PypiServer]
     (root / "htpasswd").write_text(f"{ORG_ID}:{{SHA}}{digest}\n")
     script = Path(__file__).with_name("pypiserver_main.py")
     process = subprocess.Popen(
-        [sys.executable, str(script), str(packages), str(root / "htpasswd")],
+        [sys.executable, str(script), str(packages), str(root / "htpasswd"), *options],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -71,6 +87,22 @@ def pypiserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PypiServer]
         process.terminate()
         process.wait(timeout=10)
         process.stdout.close()
+
+
+@pytest.fixture(scope="session")
+def pypiserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PypiServer]:
+    """A pypiserver process with an htpasswd file, on a free loopback port."""
+    yield from _run_pypiserver(tmp_path_factory.mktemp("pypiserver"))
+
+
+@pytest.fixture(scope="session")
+def pypiserver_challenging(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PypiServer]:
+    """The same, answering 401 (not pypiserver's 403) to a username with an empty password,
+    as Artifactory and Nexus do: what pip sends first for ``http://USER@host/simple/``, and
+    only a 401 makes it ask the keyring."""
+    yield from _run_pypiserver(
+        tmp_path_factory.mktemp("pypiserver-challenging"), "--challenge-empty-password"
+    )
 
 
 @pytest.fixture(scope="session")

@@ -66,7 +66,15 @@ def test_login_then_check_needs_no_password_anywhere(
     assert login.exit_code == 0, login.stderr
     assert f"Stored the password for {ORG_ID}" in login.stdout
     assert "answered 200" in login.stdout
-    assert set(memory_keyring.secrets) == {(healthy.catalog_url, ORG_ID), ("127.0.0.1", ORG_ID)}
+    netloc = healthy.catalog_url.split("/")[2]  # 127.0.0.1:PORT
+    assert set(memory_keyring.secrets) == {
+        (f"{healthy.catalog_url}/simple/", ORG_ID),  # pip's and uv's index URL
+        (netloc, ORG_ID),  # pip's and uv's host:port
+        (f"http://{netloc}", ORG_ID),  # uv's scheme://host:port
+        (f"{healthy.catalog_url}/simple", ORG_ID),  # uv's index URL written without the slash
+    }
+    for key in memory_keyring.secrets:
+        assert f"  {key[0]} " in login.stdout  # each key written is named
 
     run = check("--catalog-url", healthy.catalog_url)
     assert run.exit_code == 0, run.stdout
@@ -90,7 +98,67 @@ def test_whoami_names_sources_and_a_fingerprint_never_the_password(
     assert ORG_PASSWORD not in run.stdout + run.stderr
 
 
-def test_logout_removes_both_entries(healthy: Lab, memory_keyring: MemoryKeyring) -> None:
+def test_whoami_looks_as_pip_and_as_uv_do(healthy: Lab, memory_keyring: MemoryKeyring) -> None:
+    netloc = healthy.catalog_url.split("/")[2]
+    memory_keyring.secrets[(netloc, ORG_ID)] = ORG_PASSWORD  # what pip and uv ask second
+    memory_keyring.secrets[(f"http://{netloc}", ORG_ID)] = WRONG_PASSWORD  # uv's third
+    run = run_asdiag("whoami", "--catalog-url", healthy.catalog_url)
+    lines = run.stdout.splitlines()
+    fingerprint = next(line for line in lines if line.startswith("password:")).split()[-1]
+    assert f"{netloc}" in next(line for line in lines if line.startswith("password:"))
+    assert f"pip keyring: {netloc} answered for {ORG_ID}, {fingerprint}" in lines
+    assert f"uv keyring:  {netloc} answered for {ORG_ID}, {fingerprint}" in lines
+    assert ORG_PASSWORD not in run.stdout + run.stderr
+    assert WRONG_PASSWORD not in run.stdout + run.stderr
+
+    del memory_keyring.secrets[(netloc, ORG_ID)]
+    run = run_asdiag("whoami", "--catalog-url", healthy.catalog_url)
+    lines = run.stdout.splitlines()
+    simple = f"{healthy.catalog_url}/simple/"
+    assert f"pip keyring: nothing for {ORG_ID} under {simple}, then {netloc}" in lines
+    uv = next(line for line in lines if line.startswith("uv keyring:"))
+    assert uv.startswith(f"uv keyring:  http://{netloc} answered for {ORG_ID}, sha256:")
+    assert run.exit_code == 0  # asdiag reads uv's key too
+    assert WRONG_PASSWORD not in run.stdout + run.stderr
+
+
+def test_whoami_with_no_keyring_says_why_per_client(healthy: Lab) -> None:
+    run = run_asdiag("whoami", "--catalog-url", healthy.catalog_url)
+    assert run.exit_code == 1
+    assert "pip keyring: not checked: no keyring backend is available" in run.stdout
+    assert "uv keyring:  not checked: no keyring backend is available" in run.stdout
+
+
+def test_login_replaces_what_an_older_version_stored(
+    healthy: Lab, memory_keyring: MemoryKeyring
+) -> None:
+    """Older versions stored under the base URL and the bare host, which pip never asks when
+    the URL has a port; asdiag still reads them, and login and logout remove them."""
+    old = {(healthy.catalog_url, ORG_ID): ORG_PASSWORD, ("127.0.0.1", ORG_ID): ORG_PASSWORD}
+    memory_keyring.secrets.update(old)
+    whoami = run_asdiag("whoami", "--catalog-url", healthy.catalog_url)
+    assert whoami.exit_code == 0
+    assert f"keyring (conftest MemoryKeyring, {healthy.catalog_url})" in whoami.stdout
+    assert "pip keyring: nothing for" in whoami.stdout  # why pip got a 401
+
+    login = run_asdiag(
+        "login", "--catalog-url", healthy.catalog_url, "--password-stdin", stdin=ORG_PASSWORD
+    )
+    assert login.exit_code == 0, login.stderr
+    assert (
+        f"Removed the entries older versions of asdiag stored: {healthy.catalog_url}, 127.0.0.1."
+        in login.stdout
+    )
+    assert not set(old) & set(memory_keyring.secrets)
+    assert len(memory_keyring.secrets) == 4
+
+    memory_keyring.secrets.update(old)
+    logout = run_asdiag("logout", "--catalog-url", healthy.catalog_url)
+    assert (logout.exit_code, memory_keyring.secrets) == (0, {})
+    assert ORG_PASSWORD not in login.stdout + login.stderr + logout.stdout + whoami.stdout
+
+
+def test_logout_removes_every_entry(healthy: Lab, memory_keyring: MemoryKeyring) -> None:
     run_asdiag(
         "login", "--catalog-url", healthy.catalog_url, "--password-stdin", stdin=ORG_PASSWORD
     )
@@ -126,7 +194,7 @@ def test_no_verify_stores_without_asking(healthy: Lab, memory_keyring: MemoryKey
     )
     assert run.exit_code == 0
     assert "not checked (--no-verify)" in run.stdout
-    assert len(memory_keyring.secrets) == 2
+    assert len(memory_keyring.secrets) == 4
 
 
 def test_login_without_a_keyring_says_so(healthy: Lab) -> None:
@@ -316,7 +384,13 @@ def test_login_for_the_manager_then_check_finds_it(
         "--password-stdin", stdin=artifactory.DEVELOPER.password,
     )  # fmt: skip
     assert login.exit_code == 0, login.stderr
-    assert (manager.rstrip("/"), "developer") in memory_keyring.secrets
+    netloc = manager.split("/")[2]
+    assert set(memory_keyring.secrets) == {
+        (manager, "developer"),
+        (netloc, "developer"),
+        (f"http://{netloc}", "developer"),
+        (manager.rstrip("/"), "developer"),
+    }
     monkeypatch.setenv("ASDIAG_PASSWORD", ORG_PASSWORD)
     run = check(
         "--only", "manager", "--catalog-url", healthy.catalog_url,
