@@ -11,7 +11,8 @@ manager URL with ``/simple/`` appended) picks the fault and which requests suffe
   ``stall-head``, ``stall-body``, ``drip-head``, ``drip-body``, ``endless``, ``huge``), in the
   content (``binary``, ``login``, ``bad-json``, ``wrong-type``, ``gzip``), in the redirects
   (``loop``, ``bad-redirect``, ``elsewhere``: to the recording origin; ``downgrade``: from the
-  TLS server to plain http), and in the status (``5xx``, ``429``, ``429-bare``);
+  TLS server to plain http), in the status (``5xx``, ``429``, ``429-bare``), and ``echo``, a
+  401 that repeats the credentials it got in a header and in the body;
 - ``files-elsewhere`` (scope ``page``): a healthy page whose file lives on the recording origin.
 
 The recording server answers everything with a 401 challenge and keeps the ``Authorization``
@@ -20,6 +21,7 @@ header of each request, so a test can prove that no credential reached it.
 
 from __future__ import annotations
 
+import base64
 import gzip
 import random
 import socket
@@ -222,6 +224,13 @@ class FaultHandler(_Quiet):
         """To the same catalog over plain http: another origin, healthy there."""
         rest = self.path.lstrip("/").partition("/")[2]
         self.send(302, b"", Location=f"{self.server.plain_origin}/none-healthy/{rest}")
+
+    def fault_echo(self, segment: str) -> None:
+        """A server that repeats the credentials it was sent: in a header and in the body."""
+        header = self.headers.get("Authorization", "")
+        sent = base64.b64decode(header.removeprefix("Basic ")).decode() if header else ""
+        body = f"<html><body>Refused: {sent!r} is not valid here.</body></html>".encode()
+        self.send(401, body, WWW_Authenticate=f'Basic realm="{sent}"')
 
     # --- in the status -------------------------------------------------------------------------
 
