@@ -574,6 +574,11 @@ def _load_toml(path: str, notes: list[str], consequence: str) -> tuple[dict[str,
     except tomllib.TOMLDecodeError as exc:
         notes.append(f"uv config {path}: invalid TOML ({exc}); {consequence}")
         return None
+    except ValueError:  # tomllib lets int()'s digit limit through
+        notes.append(
+            f"uv config {path}: invalid TOML (an integer is too long to read); {consequence}"
+        )
+        return None
 
 
 def _uv_file(path: str, notes: list[str]) -> _UvFile | None:
@@ -928,7 +933,7 @@ def _read_requirements(
             return
         try:
             text = decode_requirements(data)
-        except (UnicodeDecodeError, LookupError):
+        except (UnicodeError, LookupError):  # UnicodeError: the idna codec's own errors
             notes.append(f"requirements {path}: cannot be decoded")
             return
         for number, line in requirement_lines(text, environ):

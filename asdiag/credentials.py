@@ -313,8 +313,8 @@ def netrc_lookup(host: str, environ: Mapping[str, str]) -> NetrcEntry | None:
     path = netrc_location(environ)
     try:
         entry = netrc.netrc(path).authenticators(host)
-    except (OSError, netrc.NetrcParseError):
-        return None  # missing or broken: the client check reports a broken file
+    except (OSError, netrc.NetrcParseError, UnicodeDecodeError):
+        return None  # missing, broken or not UTF-8: the client check reports a broken file
     if not entry or not entry[2]:
         return None
     login, _, password = entry

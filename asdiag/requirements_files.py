@@ -431,6 +431,9 @@ class _Reader:
         except tomllib.TOMLDecodeError as exc:
             self.problem(path, f"not valid TOML ({_first_line(exc)})")
             return
+        except ValueError:  # tomllib lets int()'s digit limit through
+            self.problem(path, "not valid TOML (an integer is too long to read)")
+            return
         kind = kind or file_kind(path, document)
         if kind == "pylock":
             self.read_pylock(path, text, document)

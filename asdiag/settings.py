@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, Generic, TypeVar
-from urllib.parse import unquote, urlsplit
+from urllib.parse import SplitResult, unquote, urlsplit
 
 from asdiag.credentials import KeyringLookup, KeyringOutcome, keyring_keys, netrc_lookup
 from asdiag.errors import UsageError
@@ -218,6 +218,10 @@ def _load_config(path: Path, *, explicit: bool) -> dict[str, object] | None:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"config file {path} is not valid TOML: {exc}") from None
+    except ValueError:  # tomllib lets int()'s digit limit through
+        raise UsageError(
+            f"config file {path} is not valid TOML: an integer is too long to read"
+        ) from None
 
 
 def _check_table(table: Mapping[str, object], where: str) -> None:
@@ -326,14 +330,23 @@ def _seconds(setting: Setting[object], name: str) -> float:
     return seconds
 
 
+def _split(url: str) -> SplitResult | None:
+    """``url`` split, or None when it does not parse (``http://[::1``): a URL check reports it,
+    the settings stay resolvable."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return None
+
+
 def _manager_password(
     url: str, username: str | None, keyring: KeyringLookup | None
 ) -> Setting[Secret | None]:
     """A manager's password, after ASDIAG_MANAGER_PASSWORD: its URL's userinfo, else its own
     keyring entries (the keys pip and uv ask for the manager's URL, as `login --manager` stores
     them, then the URL without its trailing slash, as older versions stored it)."""
-    parts = urlsplit(url)
-    if parts.password:
+    parts = _split(url)
+    if parts is not None and parts.password:
         return Setting(Secret(unquote(parts.password)), Source.URL, "userinfo")
     if keyring is None or not username:
         return Setting(None, Source.UNSET)
@@ -465,7 +478,7 @@ def resolve_settings(
     manager_username = _as_str(
         _pick("manager_username", flags.manager_username, "ASDIAG_MANAGER_USERNAME", env, layers)
     )
-    manager_parts = urlsplit(manager_url.value) if isinstance(manager_url.value, str) else None
+    manager_parts = _split(manager_url.value) if isinstance(manager_url.value, str) else None
     if manager_username.value is None and manager_parts is not None and manager_parts.username:
         manager_username = Setting(unquote(manager_parts.username), Source.URL, "userinfo")
     manager_password: Setting[Secret | None] = Setting(None, Source.UNSET)

@@ -193,7 +193,10 @@ def manager_index_url(text: str) -> str:
 
     :raises UrlError: for anything that is not an http(s) URL with a host (and a valid port).
     """
-    parts = urlsplit(text.strip())
+    try:
+        parts = urlsplit(text.strip())
+    except ValueError as exc:  # "http://[::1", a netloc NFKC turns into "/" or "#"
+        raise UrlError(text, f"it does not parse ({exc})") from None
     try:
         parts.port  # noqa: B018 (the property validates the port)
     except ValueError:
@@ -206,8 +209,12 @@ def manager_index_url(text: str) -> str:
 
 def index_location(url: str) -> tuple[str, str]:
     """Host and path, without a trailing slash or ``/simple`` (``/+simple``): what makes two
-    URLs name one index, whether written as a base (the catalog) or as pip's index URL."""
-    parts = urlsplit(url)
+    URLs name one index, whether written as a base (the catalog) or as pip's index URL.
+    A URL that does not parse (``https://[::1``) has no host: it names only itself."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ("", url.strip().rstrip("/"))
     path = parts.path.rstrip("/")
     for suffix in ("/simple", "/+simple"):
         path = path.removesuffix(suffix)
@@ -223,8 +230,12 @@ def is_catalog_url(url: str, catalog_base: str | None) -> bool:
 
 
 def is_public_url(url: str) -> bool:
-    """A URL on public PyPI's hosts."""
-    return (urlsplit(url).hostname or "").lower() in PUBLIC_HOSTS
+    """A URL on public PyPI's hosts (never one that does not parse)."""
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return False
+    return (host or "").lower() in PUBLIC_HOSTS
 
 
 # --- passwords written in URLs (pip and uv configuration) -----------------------------------

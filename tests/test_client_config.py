@@ -762,3 +762,21 @@ def test_no_password_in_any_repr_or_note(machine: Machine) -> None:
     texts += [repr(e) for e in config.entries] + [e.origin.describe() for e in config.entries]
     texts += [repr(v) for v in config.values] + [repr(config.netrc)]
     assert not [text for text in texts if SECRET in text]
+
+
+def test_a_uv_toml_integer_too_long_to_read_is_a_note(machine: Machine) -> None:
+    machine.write("home/.config/uv/uv.toml", "x = " + "1" * 4301 + "\n")
+    config = machine.read()
+    assert config.uv_files == ()
+    assert any("invalid TOML (an integer is too long to read)" in note for note in config.notes)
+
+
+def test_a_requirements_file_the_idna_codec_refuses_is_a_note(machine: Machine) -> None:
+    # PEP 263 names idna; its decoder raises UnicodeError, not UnicodeDecodeError.
+    path = machine.project / "requirements.txt"
+    path.write_bytes(b"# coding: idna\n" + b"b" * 70 + b".xn--ab\n--index-url https://h/\n")
+    config = read_client_config(
+        machine.env, requirements=["requirements.txt"], cwd=machine.project, etc=str(machine.etc)
+    )
+    assert config.entries == ()
+    assert [note.split(": ", 1)[1] for note in config.notes] == ["cannot be decoded"]

@@ -375,3 +375,10 @@ def test_a_plaintext_backend_is_named_as_such() -> None:
     keyring.set_keyring(plaintext())
     _, warning, _ = keyring_store(KEYS, ORG, Secret(SECRET))
     assert warning == "keyrings.alt's PlaintextKeyring stores the password unencrypted on disk"
+
+
+def test_a_netrc_that_is_not_utf8_gives_no_entry(isolated_environment: Path) -> None:
+    path = isolated_environment / ".netrc"
+    path.write_bytes(b"machine repository.activestate.com login \xff password x\n")
+    path.chmod(0o600)
+    assert netrc_lookup("repository.activestate.com", os.environ) is None

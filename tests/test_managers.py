@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
+from asdiag.evidence import Exchange, FetchResult, Response
 from asdiag.managers import ManagerInfo, detect
 from asdiag.managers.audit import config_findings, is_catalog, mixing_findings, remote_findings
 from asdiag.managers.config import (
+    AdminApi,
     ManagerConfig,
     Upstream,
     artifactory_upstream,
+    artifactory_user_actions,
     nexus_upstream,
     repository_class,
 )
@@ -168,3 +173,34 @@ def test_config_findings_check_the_users_write_permission() -> None:
     (finding,) = config_findings(config, "artifactory", None)
     assert finding.id == "manager.deploy-cache-missing"
     assert finding.summary == "The user 'ci' has read on as, not Deploy/Cache."
+
+
+def test_an_upstream_url_that_does_not_parse_breaks_no_rule() -> None:
+    broken = Upstream("broken", "https://[::1/simple/", registry_url="http://[x")
+    config = ManagerConfig("pypi-virtual", "virtual", ("as", "broken"), (GOOD, broken))
+    assert not is_catalog(broken, CATALOG)
+    ids = [f.id for f in config_findings(config, "artifactory", CATALOG)]
+    assert "manager.public-pypi-mixed" in ids
+    assert remote_findings(broken, "artifactory")  # no crash; it has no credentials either
+
+
+@pytest.mark.parametrize(
+    "repo",
+    [
+        {"repositories": ["catalog"], "actions": ["read"]},
+        {"repositories": ["catalog"], "actions": {"users": ["reader"]}},
+        {"repositories": ["catalog"], "actions": {"users": {"reader": 5}}},
+        {"repositories": 5, "actions": {"users": {"reader": ["write"]}}},
+    ],
+)
+def test_permission_targets_of_another_shape_grant_nothing(repo: dict[str, object]) -> None:
+    class Client:
+        exchanges: tuple[Exchange, ...] = ()
+
+        def get(self, url: str, **_: object) -> FetchResult:
+            body = [{"name": "p"}] if url.endswith("/permissions") else {"repo": repo}
+            return FetchResult((), Response(url, 200, (), json.dumps(body).encode()))
+
+    api = AdminApi("https://art.example/artifactory", Client(), None)  # type: ignore[arg-type]
+    actions = artifactory_user_actions(api, "reader")
+    assert actions is not None and all(granted == () for granted in actions.values())

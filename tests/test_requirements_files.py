@@ -769,3 +769,10 @@ def test_random_lines_never_raise(lines: list[str], raw: bytes) -> None:
         for environment in (LINUX_312, WINDOWS_312):
             projects_for(parsed, environment)
         assert all(isinstance(p, str) for p in parsed.problems)
+
+
+def test_a_toml_integer_too_long_to_read_is_a_problem(work: Path) -> None:
+    # tomllib lets int()'s 4300-digit limit through as a plain ValueError.
+    write(work / "pylock.toml", "lock-version = " + "1" * 4301 + "\n")
+    parsed = read_requirement_files(["pylock.toml"], environ={})
+    assert parsed.problems == ("pylock.toml: not valid TOML (an integer is too long to read)",)

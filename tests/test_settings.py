@@ -339,3 +339,21 @@ def test_the_default_config_file_is_read_when_present(isolated_environment):
 def test_a_missing_default_config_file_is_fine():
     assert not default_config_path().exists()
     assert resolve().config_file is None
+
+
+def test_a_config_integer_too_long_to_read_is_a_usage_error(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text("timeout = " + "1" * 4301 + "\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="integer is too long to read"):
+        resolve(Flags(config=str(path)))
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "https://u:pw@[::1/simple/"])
+def test_a_manager_url_that_does_not_parse_still_resolves(tmp_path, url):
+    # The manager check reports the URL; the settings must not crash on it.
+    path = tmp_path / "config.toml"
+    path.write_text(f"[[managers]]\nurl = {url!r}\n", encoding="utf-8")
+    settings = resolve(Flags(config=str(path), manager_url=url))
+    assert settings.manager_url.value == url
+    assert settings.manager_password.value is None
+    assert [m.url.value for m in settings.managers] == [url]

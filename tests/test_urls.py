@@ -9,8 +9,12 @@ from asdiag.urls import (
     CATALOG_HOSTS,
     Origin,
     UrlError,
+    index_location,
+    is_catalog_url,
     is_loopback_host,
+    is_public_url,
     is_uuid,
+    manager_index_url,
     parse_catalog_url,
     url_passwords,
 )
@@ -234,3 +238,17 @@ def test_url_passwords_are_the_written_and_the_decoded_forms():
         "https://other:plain@host/simple/",
     ]
     assert url_passwords(urls) == {"p%40ss", "p@ss", "plain"}
+
+
+@pytest.mark.parametrize("typed", ["http://[::1", "https://u:p@[::1/simple/", "https://\uff03x/"])
+def test_a_manager_url_that_does_not_parse_raises_url_error(typed):
+    # urllib's own ValueError ("Invalid IPv6 URL", the NFKC check) came through unchanged.
+    with pytest.raises(UrlError, match="does not parse"):
+        manager_index_url(typed)
+
+
+def test_a_url_that_does_not_parse_is_no_known_index():
+    # An upstream URL read from a manager, or an index URL in pip.conf, may be anything.
+    assert index_location("https://[::1/simple/") == ("", "https://[::1/simple")
+    assert not is_catalog_url("https://[::1/simple/", BASE)
+    assert not is_public_url("https://[pypi.org/simple")

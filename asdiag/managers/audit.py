@@ -46,11 +46,19 @@ def is_public(upstream: Upstream) -> bool:
     return any(is_public_url(url) for url in (upstream.url, upstream.registry_url or "") if url)
 
 
+def _path(url: str) -> str:
+    """The path of a URL a manager's configuration holds; "" when it does not parse."""
+    try:
+        return urlsplit(url).path
+    except ValueError:
+        return ""
+
+
 def remote_findings(upstream: Upstream, product: str) -> list[Finding]:
     """What is wrong with one remote/proxy repository that points at the catalog."""
     name = upstream.name
     findings = []
-    if urlsplit(upstream.url).path.rstrip("/").endswith(("/simple", "/+simple")):
+    if _path(upstream.url).rstrip("/").endswith(("/simple", "/+simple")):
         findings.append(
             kind("manager.remote-url-simple-suffix").finding(
                 f"{name}: the URL {upstream.url} ends in /simple."

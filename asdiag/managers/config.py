@@ -222,9 +222,12 @@ def artifactory_user_actions(api: AdminApi, user: str) -> Mapping[str, tuple[str
         repo = target.get("repo") if isinstance(target, dict) else None
         if not isinstance(repo, dict):
             continue
-        granted = ((repo.get("actions") or {}).get("users") or {}).get(user) or []
-        for key in repo.get("repositories") or []:
-            actions.setdefault(str(key), set()).update(str(a).lower() for a in granted)
+        # Each level may have another shape in a version's answer: then it grants nothing.
+        granted = table(table(repo, "actions"), "users").get(user)
+        names = granted if isinstance(granted, list) else []
+        keys = repo.get("repositories")
+        for key in keys if isinstance(keys, list) else []:
+            actions.setdefault(str(key), set()).update(str(a).lower() for a in names)
     return {key: tuple(sorted(value)) for key, value in actions.items()}
 
 
