@@ -16,6 +16,7 @@ the batch: what was not checked is reported as such, never guessed.
 from __future__ import annotations
 
 import concurrent.futures
+import re
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -133,12 +134,14 @@ def retry_after(response: Response | None) -> float | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
+    if re.fullmatch(r"[0-9]{1,12}", value):
         return float(value)
     try:
         moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError):
         return None
+    if moment.tzinfo is None:  # asctime and "-0000" dates: HTTP dates are always UTC
+        moment = moment.replace(tzinfo=UTC)
     return max(0.0, (moment - datetime.now(UTC)).total_seconds())
 
 
@@ -318,6 +321,8 @@ def diagnose_requirements(
     started = time.perf_counter()
     started_at = datetime.now(UTC)
     parsed = read_requirement_files(paths, environ)
+    for name, value in parsed.expanded.items():
+        redactor.add_named(value, f"${{{name}}}")
     jobs = _jobs(parsed, options.targets)
     indexes = indexes_for(settings, via)
     per_project = 1 + (len({t.key for t in options.targets}) if options.probe_files else 0)

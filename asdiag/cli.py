@@ -218,6 +218,8 @@ def _settings(flags: Flags, redactor: Redactor) -> Settings:
     for secret, user in pairs:
         if secret.value is not None:
             redactor.add(secret.value.reveal(), username=user.value or "")
+        if user.secret and user.value:  # a token written as the URL's user part
+            redactor.add(user.value, username=user.value)
     return settings
 
 
@@ -1016,7 +1018,7 @@ def whoami(
         settings = _settings(flags, redactor)
         lines = [
             f"catalog URL: {settings.shown_url} (from {settings.catalog_url.describe()})",
-            f"username:    {settings.username.value or '(none)'} "
+            f"username:    {settings.username.shown or '(none)'} "
             f"(from {settings.username.describe()})",
         ]
         password = settings.password.value

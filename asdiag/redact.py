@@ -52,6 +52,7 @@ _SECRET_QUERY = re.compile(
 TOKEN_PLACEHOLDERS = frozenset({"x-oauth-basic", "x-access-token", "oauth2", "x-token-auth"})
 _TOKEN_PREFIXES = ("ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "glpat-", "pypi-")
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_VARIABLE = re.compile(r"^\$\{[A-Za-z0-9_]+\}$")
 #: What a sentence can contain: a word, a number or a version.
 _PROSE_LIKE = re.compile(r"^(?:[A-Za-z][a-z]*|[0-9][0-9.]*)$")
 
@@ -103,6 +104,8 @@ def user_is_token(user: str, password: str | None) -> bool:
 def _mask_userinfo(match: re.Match[str]) -> str:
     userinfo = match["userinfo"]
     user, colon, password = userinfo.partition(":")
+    if _VARIABLE.match(user):  # already shown by its name: ``${GITHUB_TOKEN}``
+        return f"{match['scheme']}{user}{':' + MASK if colon else ''}@"
     if not colon:
         masked = MASK  # a lone user part is a token as often as a name: pip masks it too
     elif user_is_token(user, password):
@@ -143,6 +146,8 @@ class Redactor:
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         self._values: tuple[str, ...] = ()
         self._distinctive: tuple[str, ...] = ()
+        #: Values shown by a name instead of the mask: ``${TOKEN}`` for what it expanded to.
+        self._named: dict[str, str] = {}
         self.add(*secrets)
 
     def add(self, *secrets: str, username: str | None = None) -> None:
@@ -159,20 +164,34 @@ class Redactor:
         self._values = tuple(sorted(values, key=len, reverse=True))
         self._distinctive = tuple(v for v in self._values if not _PROSE_LIKE.match(v))
 
+    def add_named(self, value: str, name: str) -> None:
+        """Learn a secret that is shown as ``name`` (``${GITHUB_TOKEN}``) rather than masked."""
+        if len(value) >= _MIN_SECRET_LENGTH:
+            self._named[value] = name
+            self.add(value)
+
+    def _names(self, text: str, *, distinctive_only: bool) -> str:
+        for value, name in sorted(self._named.items(), key=lambda item: -len(item[0])):
+            if not distinctive_only or not _PROSE_LIKE.match(value):
+                text = text.replace(value, name)
+        return text
+
     def text(self, text: str) -> str:
         """An outside text (a body, a header, a config line, an exception message, a log
         record) with every known secret and every secret shape masked."""
-        return _shapes(_replace_all(text, self._values))
+        return _shapes(_replace_all(self._names(text, distinctive_only=False), self._values))
 
     def url(self, url: str) -> str:
         """A URL as evidence may show it: the userinfo and secret query parameters masked, and
         known secrets that cannot be an ordinary path word (a token expanded into the path)."""
-        return redact_url(_replace_all(url, self._distinctive))
+        named = self._names(url, distinctive_only=True)
+        return redact_url(_replace_all(named, self._distinctive))
 
     def output(self, text: str) -> str:
         """The safety net over asdiag's final output: secret shapes, and known secrets that no
         sentence could contain. Never rewrites prose."""
-        return _shapes(_replace_all(text, self._distinctive))
+        named = self._names(text, distinctive_only=True)
+        return _shapes(_replace_all(named, self._distinctive))
 
     def __repr__(self) -> str:
         return f"Redactor(<{len(self._values)} secrets>)"

@@ -268,6 +268,8 @@ class ParsedFiles:
     #: Unreadable or invalid files and lines, each ``file:line: what`` and redacted.
     problems: tuple[str, ...]
     options: tuple[OptionLine, ...] = ()
+    #: The ``${VAR}`` variables the files expanded, and their values: secrets to redact.
+    expanded: Mapping[str, str] = field(default_factory=dict, repr=False)
 
 
 # --- file kinds ---------------------------------------------------------------------------------
@@ -389,6 +391,7 @@ class _Reader:
 
     def __init__(self, environ: Mapping[str, str]) -> None:
         self.environ = environ
+        self.expanded: dict[str, str] = {}
         self.entries: list[Entry] = []
         self.index_lines: list[IndexLine] = []
         self.options: list[OptionLine] = []
@@ -471,7 +474,7 @@ class _Reader:
         except (UnicodeError, LookupError, ValueError):
             self.problem(path, "cannot be decoded (declare its encoding with a PEP 263 comment)")
             return
-        for number, line in requirement_lines(text, self.environ):
+        for number, line in requirement_lines(text, self.environ, self.expanded):
             self.read_line(path, number, line, constraint, ancestors)
 
     def read_line(
@@ -714,12 +717,15 @@ class _Reader:
         urls = [line.url for line in self.index_lines]
         urls += [token for entry in self.entries for token in entry.text.split()]
         redactor = Redactor(url_passwords(urls))
+        for name, value in self.expanded.items():
+            redactor.add_named(value, f"${{{name}}}")
         return ParsedFiles(
             entries=tuple(self.entries),
             index_lines=tuple(self.index_lines),
             files=tuple(self.files),
             problems=tuple(redactor.text(problem) for problem in self.problems),
             options=tuple(self.options),
+            expanded=dict(self.expanded),
         )
 
 

@@ -108,8 +108,14 @@ def decode_requirements(data: bytes) -> str:
         return data.decode(locale.getencoding() or sys.getdefaultencoding())
 
 
-def requirement_lines(text: str, environ: Mapping[str, str]) -> Iterator[tuple[int, str]]:
-    """pip's ``preprocess``: join ``\\`` continuations, drop comments, expand ``${VAR}``."""
+def requirement_lines(
+    text: str, environ: Mapping[str, str], expanded: dict[str, str] | None = None
+) -> Iterator[tuple[int, str]]:
+    """pip's ``preprocess``: join ``\\`` continuations, drop comments, expand ``${VAR}``.
+
+    ``expanded`` collects each variable expanded and its value: values written as ``${VAR}``
+    are often tokens (pip's docs suggest it), so the caller teaches them to the redactor.
+    """
     joined: list[tuple[int, str]] = []
     primary: int | None = None
     pending: list[str] = []
@@ -136,4 +142,6 @@ def requirement_lines(text: str, environ: Mapping[str, str]) -> Iterator[tuple[i
         for variable, name in _ENV_VAR.findall(line):
             if value := environ.get(name):
                 line = line.replace(variable, value)
+                if expanded is not None:
+                    expanded[name] = value
         yield number, line

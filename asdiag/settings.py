@@ -32,7 +32,7 @@ from urllib.parse import SplitResult, unquote, urlsplit
 
 from asdiag.credentials import KeyringLookup, KeyringOutcome, keyring_keys, netrc_lookup
 from asdiag.errors import UsageError
-from asdiag.redact import Secret, redact_url
+from asdiag.redact import MASK, Secret, redact_url, user_is_token
 from asdiag.urls import UrlError, manager_index_url, parse_catalog_url
 
 T = TypeVar("T")
@@ -77,14 +77,23 @@ class Setting(Generic[T]):
     source: Source
     #: The exact place: ``--timeout``, ``ASDIAG_PASSWORD``, ``/path/config.toml [profiles.x]``.
     origin: str = ""
+    #: The value is a credential although it is not a password: a token written as a URL's
+    #: user part (``https://TOKEN@host``, ``https://TOKEN:x-oauth-basic@host``).
+    secret: bool = False
 
     def describe(self) -> str:
         """Where the value came from, in words (never the value)."""
         return f"{self.source} ({self.origin})" if self.origin else str(self.source)
 
+    @property
+    def shown(self) -> object:
+        """The value as output may show it."""
+        if self.secret:
+            return MASK
+        return redact_url(self.value) if isinstance(self.value, str) else self.value
+
     def __repr__(self) -> str:
-        value = redact_url(self.value) if isinstance(self.value, str) else self.value
-        return f"Setting(value={value!r}, source={self.source!r}, origin={self.origin!r})"
+        return f"Setting(value={self.shown!r}, source={self.source!r}, origin={self.origin!r})"
 
 
 @dataclass(frozen=True)
@@ -162,7 +171,8 @@ class Settings:
         """The settings for JSON output: sources always, secret values never."""
 
         def entry(setting: Setting[Any], value: object) -> dict[str, object]:
-            return {"value": value, "source": str(setting.source), "origin": setting.origin}
+            shown = MASK if setting.secret else value
+            return {"value": shown, "source": str(setting.source), "origin": setting.origin}
 
         def secret(setting: Setting[Secret | None]) -> dict[str, object]:
             return {
@@ -330,6 +340,10 @@ def _seconds(setting: Setting[object], name: str) -> float:
     return seconds
 
 
+def _revealed(secret: Secret | None) -> str | None:
+    return secret.reveal() if secret is not None else None
+
+
 def _split(url: str) -> SplitResult | None:
     """``url`` split, or None when it does not parse (``http://[::1``): a URL check reports it,
     the settings stay resolvable."""
@@ -446,7 +460,8 @@ def resolve_settings(
 
     if username.value is None and parsed is not None:
         if parsed.userinfo_username is not None:
-            username = Setting(parsed.userinfo_username, Source.URL, "userinfo")
+            token = user_is_token(parsed.userinfo_username, _revealed(parsed.userinfo_password))
+            username = Setting(parsed.userinfo_username, Source.URL, "userinfo", secret=token)
         elif parsed.org_id is not None:
             username = Setting(parsed.org_id, Source.DEFAULT, "organisation id in the URL")
 
@@ -480,7 +495,10 @@ def resolve_settings(
     )
     manager_parts = _split(manager_url.value) if isinstance(manager_url.value, str) else None
     if manager_username.value is None and manager_parts is not None and manager_parts.username:
-        manager_username = Setting(unquote(manager_parts.username), Source.URL, "userinfo")
+        token = user_is_token(manager_parts.username, manager_parts.password)
+        manager_username = Setting(
+            unquote(manager_parts.username), Source.URL, "userinfo", secret=token
+        )
     manager_password: Setting[Secret | None] = Setting(None, Source.UNSET)
     if env.get("ASDIAG_MANAGER_PASSWORD"):
         manager_password = Setting(

@@ -96,15 +96,19 @@ class _PageParser(HTMLParser):
 
 def _read_html(body: bytes) -> _PageParser:
     parser = _PageParser()
-    parser.feed(body.decode("utf-8", errors="replace"))
-    parser.close()
+    try:
+        parser.feed(body.decode("utf-8", errors="replace"))
+        parser.close()
+    except AssertionError:
+        pass  # html.parser asserts on a marked section it does not know (<![foo ...>): keep
+        # what came before it, as a browser would show the page up to there
     parser._close_anchor()  # an unclosed last link still counts
     return parser
 
 
 def parse_api_version(text: str) -> tuple[int, int] | None:
     """``"1.4"`` as ``(1, 4)``; ``None`` for anything PEP 629 does not allow."""
-    match = re.fullmatch(r"\s*(\d+)\.(\d+)\s*", text)
+    match = re.fullmatch(r"\s*([0-9]{1,9})\.([0-9]{1,9})\s*", text)
     return (int(match[1]), int(match[2])) if match else None
 
 

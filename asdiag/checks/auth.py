@@ -37,7 +37,8 @@ def _challenge(fetch: FetchResult) -> str | None:
 def _curl(ctx: Context) -> tuple[str, ...]:
     if ctx.url is None:
         return ()
-    user = ctx.settings.username.value or "$ORG_ID"
+    setting = ctx.settings.username
+    user = "$TOKEN" if setting.secret else setting.value or "$ORG_ID"
     return (_CURL.format(user=user, url=ctx.url.simple_url),)
 
 
@@ -103,7 +104,7 @@ def _verdict(
     anon_status = anonymous.response.status
     auth_status = authenticated.response.status
     user = ctx.settings.username
-    who = f"as {user.value!r}"
+    who = f"as {user.shown!r}"
     pair = f"without credentials: {anon_status}; with credentials {who}: {auth_status}."
 
     if auth_status == 200:
@@ -150,7 +151,8 @@ def _bad_credentials_detail(ctx: Context) -> str:
     user = ctx.settings.username.value
     if org_id and user and user != org_id:
         lines.append(
-            f"The username {user!r} is not the organisation id {org_id}: the likely cause."
+            f"The username {ctx.settings.username.shown!r} is not the organisation id {org_id}: "
+            "the likely cause."
         )
     lines.append(f"The username came from {ctx.settings.username.describe()}.")
     lines.append(f"The password came from {ctx.settings.password.describe()}.")
@@ -171,7 +173,10 @@ def _forbidden(
     org_id = url.org_id
     user = ctx.settings.username.value
     if org_id and is_uuid(org_id) and user and user != org_id:
-        causes.append(f"The username {user!r} is not the organisation id {org_id} in the URL.")
+        causes.append(
+            f"The username {ctx.settings.username.shown!r} is not the organisation id {org_id} "
+            "in the URL."
+        )
     challenged = anonymous.response is not None and anonymous.response.status == 401
     wrong_org = (
         "The URL or organisation id is wrong, or names another organisation's catalog: "

@@ -15,7 +15,7 @@ def check_config(ctx: Context) -> Sequence[Finding]:
         return [kind("config.missing-url").finding("No catalog URL was given.")]
     lines = [
         f"catalog URL: {settings.catalog_url.describe()}",
-        f"username: {settings.username.value or '(none)'} from {settings.username.describe()}",
+        f"username: {settings.username.shown or '(none)'} from {settings.username.describe()}",
         f"password: {settings.password_status}",
         f"timeout: {settings.timeout.value:g} s from {settings.timeout.describe()}",
     ]

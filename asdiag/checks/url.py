@@ -76,7 +76,8 @@ def _vendor_rules(ctx: Context) -> list[Finding]:
         severity = Severity.FAIL if url.is_catalog_host else Severity.WARN
         findings.append(
             kind("url.username-mismatch").finding(
-                f"The username {username!r} (from {ctx.settings.username.describe()}) is not "
+                f"The username {ctx.settings.username.shown!r} (from "
+                f"{ctx.settings.username.describe()}) is not "
                 f"the organisation id {org_id} in the URL.",
                 severity=severity,
                 remediation=f"Use {org_id} as the username, or drop --username and "

@@ -42,7 +42,7 @@ def render_markdown(report: Report, *, verbose: bool = False, strict: bool = Fal
         "",
         run_line(report.started_at),
         f"- Catalog URL: `{settings.shown_url}` (from {settings.catalog_url.describe()})",
-        f"- Username: `{settings.username.value or '(none)'}` "
+        f"- Username: `{settings.username.shown or '(none)'}` "
         f"(from {settings.username.describe()})",
         f"- Password: {settings.password_status}",
         f"- Result: {counts_line(report.findings)}, exit code {code}",

@@ -77,11 +77,38 @@ def test_an_echoed_password_is_masked_whatever_it_is(
     """The server repeats the credentials in WWW-Authenticate and in its body."""
     monkeypatch.setenv("ASDIAG_PASSWORD", password)
     base = faults.base("auth-echo")
-    run = run_asdiag(
-        "check", "--catalog-url", base, "--username", ORG_ID, "--format", output, "-v"
-    )
+    run = run_asdiag("check", "--catalog-url", base, "--username", ORG_ID, "--format", output, "-v")
     assert run.exit_code == 1
     for text in (run.stdout, run.stderr):
         assert f"{ORG_ID}:{password}" not in text
     if output == "json":
         assert f"{ORG_ID}:****" in run.stdout  # the echo was there, masked
+
+
+TOKEN = "ghp_x7Qm2LrT9vWc4Zp8Kd1Ns6Hb3Jf5Yg0Aa"
+
+
+@pytest.mark.parametrize("output", ["human", "json", "markdown"])
+def test_a_token_from_a_variable_is_shown_by_its_name(
+    faults: Faults, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, output: str
+) -> None:
+    """pip's docs suggest ``${VAR}`` for tokens in requirements files; the token is the URL's
+    user part, the password the fixed ``x-oauth-basic``."""
+    monkeypatch.setenv("ASDIAG_PASSWORD", UNGUESSABLE)
+    monkeypatch.setenv("GH_TOKEN", TOKEN)
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text(
+        "--extra-index-url https://${GH_TOKEN}:x-oauth-basic@pypi.org/simple\n"
+        "--extra-index-url https://pypi.example.org/${GH_TOKEN}/simple\n"
+        "demo-core\n",
+        encoding="utf-8",
+    )
+    base = faults.base("none-healthy")
+    run = run_asdiag(
+        "requirements", str(requirements), "--catalog-url", base, "--username", ORG_ID,
+        "--format", output, "-vv",
+    )  # fmt: skip
+    assert TOKEN not in run.stdout + run.stderr
+    if output == "json":  # the index lines are judged by the client rules and quoted
+        assert "https://****:****@pypi.org/simple" in run.stdout
+        assert "https://pypi.example.org/${GH_TOKEN}/simple" in run.stdout
