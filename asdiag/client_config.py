@@ -181,6 +181,8 @@ class ClientConfig:
     netrc: NetrcFile
     #: Files that could not be read or parsed and values the tools would reject, with why.
     notes: tuple[str, ...]
+    #: The ``${VAR}`` variables requirements files expanded, and their values: secrets.
+    expanded: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     def value(self, name: str, tool: Tool = "pip") -> ConfigValue | None:
         """The effective setting ``name`` of ``tool``, or None when it is not set."""
@@ -909,7 +911,11 @@ _URL_SCHEME = re.compile(r"^(http|https|file):", re.IGNORECASE)
 
 
 def _read_requirements(
-    start: str, environ: Mapping[str, str], cwd: Path, notes: list[str]
+    start: str,
+    environ: Mapping[str, str],
+    cwd: Path,
+    notes: list[str],
+    expanded: dict[str, str],
 ) -> list[IndexEntry]:
     """Index options of a requirements file and the files it includes (``-r``, ``-c``).
 
@@ -936,7 +942,7 @@ def _read_requirements(
         except (UnicodeError, LookupError):  # UnicodeError: the idna codec's own errors
             notes.append(f"requirements {path}: cannot be decoded")
             return
-        for number, line in requirement_lines(text, environ):
+        for number, line in requirement_lines(text, environ, expanded):
             try:
                 args, options = parse_line(line)
             except (OptionError, ValueError) as exc:
@@ -1045,12 +1051,17 @@ def read_client_config(
     pip = _read_pip(environ, home, site_prefix, etc, cwd, notes)
     uv = _read_uv(environ, home, etc, cwd, notes)
     requirement_entries: list[IndexEntry] = []
+    expanded: dict[str, str] = {}
     for requirements_file in requirements:
-        requirement_entries.extend(_read_requirements(str(requirements_file), environ, cwd, notes))
+        requirement_entries.extend(
+            _read_requirements(str(requirements_file), environ, cwd, notes, expanded)
+        )
     entries = (*pip.entries, *uv.entries, *requirement_entries)
 
     # Notes quote file names and values; mask any password this run has seen, raw or decoded.
     redactor = Redactor(url_passwords(e.url for e in entries))
+    for name, value in expanded.items():
+        redactor.add_named(value, f"${{{name}}}")
     return ClientConfig(
         pip_files=pip.files,
         uv_files=uv.files,
@@ -1062,4 +1073,5 @@ def read_client_config(
         values=(*pip.values, *uv.values),
         netrc=_read_netrc(environ),
         notes=tuple(redactor.text(note) for note in notes),
+        expanded=expanded,
     )

@@ -363,14 +363,22 @@ def verify_password(
             credentials=BasicCredentials(username, password, Origin.of(simple_url)),
         )
     if fetched.failure is not None:
+        from asdiag.checks.transport import failure_phrase
+
         raise LoginRefused(
-            f"could not reach {redact_url(simple_url)} ({fetched.failure.kind}: "
-            f"{fetched.failure.message}); nothing stored. Run `asdiag check`, or store it "
+            f"could not check the password at {redact_url(simple_url)}: "
+            f"{failure_phrase(fetched)}; nothing stored. Run `asdiag check`, or store it "
             "anyway with --no-verify."
         )
     status = fetched.status
     if status == 200:
         return f"{redact_url(simple_url)} answered 200"
+    if fetched.refused_elsewhere:
+        raise LoginRefused(
+            f"{redact_url(simple_url)} redirected to another origin, which answered {status}; "
+            "the credentials were not sent there, so nothing was proven; nothing stored. Run "
+            "`asdiag check`, or store it anyway with --no-verify."
+        )
     if status in (401, 403):
         raise LoginRefused(
             f"{redact_url(simple_url)} refused the credentials for {username!r} ({status}); "

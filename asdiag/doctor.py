@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 
 from asdiag.checks import CHECKS, NETWORK_GROUPS, Check, Context, Evidence
 from asdiag.checks.base import ManagerEvidence
-from asdiag.checks.manager import catalog_projects
+from asdiag.checks.manager import catalog_projects, root_problem
 from asdiag.client_config import ClientConfig
 from asdiag.errors import EXIT_FAILED, EXIT_INCOMPLETE, EXIT_OK, UsageError
 from asdiag.evidence import CaBundle, Exchange, ProxyChoice
@@ -272,15 +272,23 @@ def audit_manager(settings: Settings, *, redactor: Redactor, environ: Mapping[st
     options = options_for(settings, url, environ, command_deadline(settings, "manager"))
     with HttpClient(options, redactor) as http:
         root = http.get(url, probe="manager root", credentials=admin)
-        headers = dict(root.response.headers) if root.response is not None else {}
-        info = detect(url, headers)
-        result = audit(info, http, admin, catalog_base, settings.manager_username.value)
-    findings = tuple(replace(f, check="manager") for f in result.findings)
+        problem = root_problem(url, root)
+        if problem is not None and problem.id not in ("manager.refused", "manager.not-simple"):
+            # Nothing usable answered there: no product to tell, no API to ask.
+            findings: tuple[Finding, ...] = (problem,)
+            requests = http.exchanges
+        else:
+            headers = dict(root.response.headers) if root.response is not None else {}
+            info = detect(url, headers)
+            result = audit(info, http, admin, catalog_base, settings.manager_username.value)
+            findings = (*((problem,) if problem else ()), *result.findings)
+            requests = result.requests
+    findings = tuple(replace(f, check="manager") for f in findings)
     return Report(
         command="manager",
         settings=settings,
         findings=findings,
-        requests=result.requests,
+        requests=requests,
         started_at=started_at,
         duration_ms=(time.perf_counter() - started) * 1000,
         groups=("manager",),

@@ -171,7 +171,9 @@ class Settings:
         """The settings for JSON output: sources always, secret values never."""
 
         def entry(setting: Setting[Any], value: object) -> dict[str, object]:
-            shown = MASK if setting.secret else value
+            shown = (
+                MASK if setting.secret else redact_url(value) if isinstance(value, str) else value
+            )
             return {"value": shown, "source": str(setting.source), "origin": setting.origin}
 
         def secret(setting: Setting[Secret | None]) -> dict[str, object]:
@@ -284,7 +286,9 @@ def _config_layers(
     if profile is not None:
         if profile not in profiles:
             known = ", ".join(sorted(profiles)) or "none"
-            raise UsageError(f"unknown profile {profile!r} in {path} (profiles: {known})")
+            raise UsageError(
+                f"unknown profile {redact_url(profile)!r} in {path} (profiles: {known})"
+            )
         table = profiles[profile]
         if not isinstance(table, dict):
             raise UsageError(f"{path}: [profiles.{profile}] must be a table")

@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from asdiag.checks.base import Context, Evidence, ManagerEvidence
 from asdiag.checks.transport import fetch_problem, page_problem
-from asdiag.evidence import BUSY_STATUSES
+from asdiag.evidence import BUSY_STATUSES, FetchResult
 from asdiag.findings import Finding
 from asdiag.managers import WELL_KNOWN_PUBLIC
 from asdiag.managers.audit import config_findings, is_catalog
@@ -53,7 +53,7 @@ def check_manager(ctx: Context) -> Sequence[Finding]:
 
 
 def _one_manager(ctx: Context, seen: ManagerEvidence) -> list[Finding]:
-    failure = _root_failure(seen)
+    failure = root_problem(seen.url, seen.root)
     if failure is not None:
         return [failure]
     findings = [_detected(seen)]
@@ -98,10 +98,11 @@ def _combined(from_config: list[Finding], behaviour: list[Finding]) -> list[Find
     return out + list(seen.values())
 
 
-def _root_failure(seen: ManagerEvidence) -> Finding | None:
-    root = seen.root
+def root_problem(url: str, root: FetchResult) -> Finding | None:
+    """What is wrong with the manager's answer for its index ``url``, if anything: a failed
+    request, a refusal, a busy or broken server, or an answer that is no index."""
     evidence = root.exchanges
-    problem = page_problem(root, f"The manager's index {seen.url}")
+    problem = page_problem(root, f"The manager's index {url}")
     if problem is not None:
         return problem
     response = root.response
@@ -109,20 +110,20 @@ def _root_failure(seen: ManagerEvidence) -> Finding | None:
     if response.status in (401, 403):
         sent = any(e.sent_credentials for e in evidence)
         return kind("manager.refused").finding(
-            f"{seen.url} answered {response.status} "
+            f"{url} answered {response.status} "
             f"{'with' if sent else 'without'} the manager credentials.",
             evidence=evidence,
         )
     if response.status != 200:
         retry = response.header("retry-after")
         return kind("manager.unavailable").finding(
-            f"{seen.url} answered {response.status}{f'; Retry-After: {retry}' if retry else ''}.",
+            f"{url} answered {response.status}{f'; Retry-After: {retry}' if retry else ''}.",
             evidence=evidence,
         )
     parsed = parse_index_root(response.body, response.content_type)
     if isinstance(parsed, NotAnIndex):
         return kind("manager.not-simple").finding(
-            f"{seen.url} answered 200, but {parsed.reason}.", evidence=evidence
+            f"{url} answered 200, but {parsed.reason}.", evidence=evidence
         )
     return None
 

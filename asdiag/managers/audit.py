@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from asdiag.evidence import Exchange
+from asdiag.evidence import Exchange, FetchResult
 from asdiag.findings import Finding
 from asdiag.managers import ManagerInfo
 from asdiag.managers.config import (
@@ -187,9 +187,15 @@ def audit(
     return Audit(tuple(findings), client.exchanges)
 
 
-def _forbidden(status: int | None, what: str) -> Finding:
+def _forbidden(fetched: FetchResult, what: str) -> Finding:
+    """Why the configuration API gave no usable answer: a failed request, or its refusal."""
+    from asdiag.checks.transport import fetch_problem
+
+    problem = fetch_problem(fetched, f"The configuration API, for {what}")
+    if problem is not None:
+        return problem
     return kind("manager.admin-api-forbidden").finding(
-        f"The configuration API answered {status} for {what}."
+        f"The configuration API answered {fetched.status} for {what}."
     )
 
 
@@ -197,7 +203,7 @@ def _audit_artifactory(api: AdminApi, catalog_base: str | None, user: str | None
     listing_fetch = api.get("/api/repositories?packageType=pypi", "admin: repositories")
     listing = json_body(listing_fetch)
     if not isinstance(listing, list):
-        return [_forbidden(listing_fetch.status, "the repository list")]
+        return [_forbidden(listing_fetch, "the repository list")]
     configs: dict[str, dict[str, object]] = {}
     for row in listing:
         key = row.get("key") if isinstance(row, dict) else None
@@ -237,7 +243,7 @@ def _audit_nexus(api: AdminApi, catalog_base: str | None) -> list[Finding]:
     listing_fetch = api.get("/service/rest/v1/repositories", "admin: repositories")
     listing = json_body(listing_fetch)
     if not isinstance(listing, list):
-        return [_forbidden(listing_fetch.status, "the repository list")]
+        return [_forbidden(listing_fetch, "the repository list")]
     proxies: dict[str, Upstream] = {}
     groups: dict[str, tuple[str, ...]] = {}
     for row in listing:
@@ -251,7 +257,7 @@ def _audit_nexus(api: AdminApi, catalog_base: str | None) -> list[Finding]:
         )
         data = json_body(fetched)
         if not isinstance(data, dict):
-            return [_forbidden(fetched.status, f"the {repo_type} repository {name}")]
+            return [_forbidden(fetched, f"the {repo_type} repository {name}")]
         if repo_type == "proxy":
             proxies[name] = nexus_upstream(data)
         else:

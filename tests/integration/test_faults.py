@@ -314,3 +314,46 @@ def test_manager_probes_name_the_fault(
     )
     assert run.exit_code == 1, run.stdout + run.stderr
     assert finding_id in _ids(run), run.ids
+
+
+AUDIT_CASES = [
+    *((f"all-{fault}", finding_id) for fault, finding_id in TRANSPORT.items()),
+    ("all-5xx", "manager.unavailable"),
+    ("all-429-bare", "manager.unavailable"),
+]
+
+
+@pytest.mark.parametrize(("scope_fault", "finding_id"), AUDIT_CASES)
+def test_the_manager_audit_names_the_fault_instead_of_auditing_nothing(
+    faults: Faults, monkeypatch: pytest.MonkeyPatch, scope_fault: str, finding_id: str
+) -> None:
+    """An unreachable manager was once audited as 'neither Artifactory nor Nexus', exit 0."""
+    monkeypatch.setenv("ASDIAG_ADMIN_PASSWORD", PASSWORD)
+    run = run_asdiag(
+        "manager", "--manager-url", faults.base(scope_fault) + "/simple/",
+        "--admin-username", ORG_ID, "--timeout", TIMEOUT, "--format", "json", "-v",
+    )  # fmt: skip
+    _assert_safe(run)
+    assert run.exit_code == 1, run.stdout + run.stderr
+    assert run.ids == [finding_id]
+
+
+@pytest.mark.parametrize(
+    ("scope_fault", "words"),
+    [
+        ("all-reset-head", "broke before the answer was complete"),
+        ("all-drip-head", "sent no complete answer within 0.5 s"),
+        ("all-elsewhere", "redirected to another origin, which answered 401"),
+    ],
+)
+def test_login_proves_nothing_from_a_broken_answer(
+    faults: Faults, scope_fault: str, words: str
+) -> None:
+    run = run_asdiag(
+        "login", "--catalog-url", faults.base(scope_fault), "--username", ORG_ID,
+        "--password-stdin", "--timeout", TIMEOUT, stdin=PASSWORD + "\n",
+    )  # fmt: skip
+    _assert_safe(run)
+    assert run.exit_code == 1
+    assert words in run.stderr
+    assert "nothing stored" in run.stderr

@@ -112,3 +112,18 @@ def test_a_token_from_a_variable_is_shown_by_its_name(
     if output == "json":  # the index lines are judged by the client rules and quoted
         assert "https://****:****@pypi.org/simple" in run.stdout
         assert "https://pypi.example.org/${GH_TOKEN}/simple" in run.stdout
+
+
+def test_check_requirements_shows_a_variable_token_by_its_name(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("GH_TOKEN", TOKEN)
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text(
+        "--extra-index-url https://pypi.example.org/${GH_TOKEN}/simple\n", encoding="utf-8"
+    )
+    run = run_asdiag(
+        "check", "--only", "client", "-r", str(requirements), "--format", "json", "-vv"
+    )
+    assert TOKEN not in run.stdout + run.stderr
+    assert "https://pypi.example.org/${GH_TOKEN}/simple" in run.stdout
