@@ -137,7 +137,7 @@ def faults(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Faults]:
     bundle = tmp_path_factory.mktemp("faults-tls") / "ca.pem"
     ca.cert_pem.write_to_path(str(bundle))
     tls = FaultServer(recorder.origin, f"http://127.0.0.1:{plain.port}", tls=context).start()
-    yield Faults(plain, tls, bundle, recorder)  # type: ignore[arg-type]
+    yield Faults(plain, tls, bundle, recorder)
     for server in (tls, plain, recorder):
         server.stop()
 

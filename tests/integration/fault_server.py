@@ -27,10 +27,9 @@ import random
 import socket
 import ssl
 import struct
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
-from tests.integration.scripted_server import GOOD_AUTH, LOGIN_PAGE, index_html
+from tests.integration.scripted_server import GOOD_AUTH, LOGIN_PAGE, LoopbackServer, index_html
 
 WHEEL = "demo_core-1.0-py3-none-any.whl"
 #: How often a dripping server sends its next byte: far below any time limit asdiag uses, so
@@ -247,38 +246,9 @@ class FaultHandler(_Quiet):
 JSON = "application/vnd.pypi.simple.v1+json"
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
-
-    def __init__(self, handler: type[BaseHTTPRequestHandler], tls: ssl.SSLContext | None) -> None:
-        super().__init__(("127.0.0.1", 0), handler)
-        self.stopping = threading.Event()
-        if tls is not None:
-            self.socket = tls.wrap_socket(self.socket, server_side=True)
-        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
-
-    @property
-    def port(self) -> int:
-        return int(self.server_address[1])
-
-    def start(self) -> _Server:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self.stopping.set()
-        self.shutdown()
-        self.server_close()
-        self._thread.join()
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        """Clients that give up (timeouts, resets) are what these servers provoke."""
-
-
-class RecordingServer(_Server):
+class RecordingServer(LoopbackServer):
     def __init__(self) -> None:
-        super().__init__(RecordingHandler, None)
+        super().__init__(RecordingHandler)
         #: ``(path, Authorization header or None)`` of every request.
         self.seen: list[tuple[str, str | None]] = []
 
@@ -287,7 +257,7 @@ class RecordingServer(_Server):
         return f"http://127.0.0.1:{self.port}"
 
 
-class FaultServer(_Server):
+class FaultServer(LoopbackServer):
     def __init__(
         self, other_origin: str, plain_origin: str = "", tls: ssl.SSLContext | None = None
     ) -> None:

@@ -17,6 +17,7 @@ import struct
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Self
 from urllib.parse import urlsplit
 
 ORG_ID = "b5865a43-1f24-48df-b6f3-8c932c7aae29"
@@ -198,15 +199,18 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(b"HELLO THERE\r\n\r\n")
 
 
-class ScriptedServer(ThreadingHTTPServer):
-    """The server, run in a background thread by the fixtures."""
+class LoopbackServer(ThreadingHTTPServer):
+    """A threaded server on a free 127.0.0.1 port, run in a background thread by fixtures."""
 
     daemon_threads = True
+    block_on_close = False
 
-    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
-        super().__init__(("127.0.0.1", 0), Handler)
+    def __init__(
+        self, handler: type[BaseHTTPRequestHandler], tls: ssl.SSLContext | None = None
+    ) -> None:
+        super().__init__(("127.0.0.1", 0), handler)
+        #: Set on stop: handlers that hold a connection open wait on it.
         self.stopping = threading.Event()
-        self.paths_seen: list[str] = []
         if tls is not None:
             self.socket = tls.wrap_socket(self.socket, server_side=True)
         self._thread = threading.Thread(target=self.serve_forever, daemon=True)
@@ -215,7 +219,7 @@ class ScriptedServer(ThreadingHTTPServer):
     def port(self) -> int:
         return int(self.server_address[1])
 
-    def start(self) -> ScriptedServer:
+    def start(self) -> Self:
         self._thread.start()
         return self
 
@@ -226,4 +230,12 @@ class ScriptedServer(ThreadingHTTPServer):
         self._thread.join()
 
     def handle_error(self, request: object, client_address: object) -> None:
-        """Clients that abort (TLS refusals, resets) are expected here; stay quiet."""
+        """Clients that abort (TLS refusals, resets, timeouts) are what these servers provoke."""
+
+
+class ScriptedServer(LoopbackServer):
+    """The scripted scenarios."""
+
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
+        super().__init__(Handler, tls)
+        self.paths_seen: list[str] = []
