@@ -230,6 +230,13 @@ def diagnose(
     groups = (only,) if only else tuple(dict.fromkeys(c.group for c in CHECKS))
     group_of = {check.name: check.group for check in CHECKS}
     reported = tuple(f for f in findings if group_of[f.check] in groups)
+    # A check skipped because another group's check failed: that failure is reported too, or
+    # `--only auth` would show one skip and exit 0 for a broken catalog.
+    blockers = {f.blocked_by for f in reported if f.blocked_by}
+    causes = tuple(f for f in findings if f.id in blockers and f.is_problem and f not in reported)
+    reported = causes + reported
+    shown = set(groups) | {group_of[f.check] for f in causes}
+    groups = tuple(g for g in dict.fromkeys(c.group for c in CHECKS) if g in shown)
     return Report(
         command="check",
         settings=settings,

@@ -60,7 +60,7 @@ def check_dns(ctx: Context) -> Sequence[Finding]:
 
 def check_connect(ctx: Context) -> Sequence[Finding]:
     """The first answer proves the route; any catalog probe that then failed on the way
-    (reset, truncated, stalled, slow, undecodable, another origin's refusal) is reported here,
+    (reset, truncated, stalled, slow, undecodable) is reported here,
     naming the probe, so that nothing after it is judged from a broken answer."""
     fetch = ctx.evidence.anonymous
     if fetch is None:

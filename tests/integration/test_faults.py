@@ -357,3 +357,15 @@ def test_login_proves_nothing_from_a_broken_answer(
     assert run.exit_code == 1
     assert words in run.stderr
     assert "nothing stored" in run.stderr
+
+
+def test_only_one_group_still_reports_the_failure_that_blocked_it(
+    faults: Faults, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--only auth` once showed one skip and exited 0 for a catalog whose authenticated
+    answer broke off."""
+    _env(monkeypatch)
+    run = check(faults, "auth-truncated", "--only", "auth")
+    assert run.exit_code == 1
+    assert run.ids == ["net.body-truncated", "auth"]
+    assert run.document["groups"] == ["network", "auth"]
