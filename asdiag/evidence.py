@@ -174,6 +174,15 @@ class Response:
     def content_type(self) -> str:
         return (self.header("content-type") or "").split(";")[0].strip().lower()
 
+    @property
+    def charset(self) -> str | None:
+        """The ``charset`` parameter of the Content-Type, if it names one."""
+        for parameter in (self.header("content-type") or "").split(";")[1:]:
+            key, _, value = parameter.partition("=")
+            if key.strip().lower() == "charset" and value.strip(' "'):
+                return value.strip(' "')
+        return None
+
 
 #: Statuses that say the server is overloaded or broken, not what the request may see: asdiag
 #: neither retries after them (never adding load) nor reads access rules into them.

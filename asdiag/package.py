@@ -21,16 +21,15 @@ from datetime import UTC, datetime
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import (
-    InvalidSdistFilename,
     InvalidWheelFilename,
     canonicalize_name,
-    parse_sdist_filename,
     parse_wheel_filename,
 )
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from asdiag.checks.index import repository_version_findings
 from asdiag.checks.transport import fetch_problem, page_problem, withheld_sentence
+from asdiag.distfiles import file_version
 from asdiag.errors import UsageError
 from asdiag.evidence import Exchange, FetchResult
 from asdiag.findings import Finding, Severity
@@ -204,18 +203,11 @@ def releases(page: ProjectPage, project: str) -> tuple[tuple[Release, ...], tupl
     by_version: dict[Version, list[DistFile]] = {}
     notes = list(page.notes)
     for dist in page.files:
-        try:
-            if dist.filename.endswith(".whl"):
-                name, version, _, _ = parse_wheel_filename(dist.filename)
-            else:
-                name, version = parse_sdist_filename(dist.filename)
-        except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
-            notes.append(f"{dist.filename}: neither a wheel nor an sdist name; ignored")
+        read = file_version(dist.filename, project)
+        if read.version is None:
+            notes.append(f"{dist.filename}: ignored because {read.reason}")
             continue
-        if name != project:
-            notes.append(f"{dist.filename}: belongs to {name}, not {project}; ignored")
-            continue
-        by_version.setdefault(version, []).append(dist)
+        by_version.setdefault(read.version, []).append(dist)
     ordered = sorted(by_version, reverse=True)
     return tuple(Release(v, tuple(by_version[v])) for v in ordered), tuple(notes)
 
@@ -297,11 +289,13 @@ def decide(
 ) -> tuple[PackageResult, tuple[DistFile, ...]]:
     """The findings and matrix for one page, and the files worth probing."""
     found, notes = releases(page, request.project)
-    findings: list[Finding] = []
+    findings: list[Finding] = list(_status_findings(request, page, evidence))
     versions = tuple(str(r.version) for r in found)
     candidates = matching(request, found, options.pre)
+    quarantined = page.status == "quarantined"
     if not candidates:
-        findings.append(_no_candidates(request, found, options, evidence))
+        if not (quarantined and not page.files):  # else the status says why nothing is there
+            findings.append(_no_candidates(request, found, options, evidence, notes))
     elif candidates[0].yanked is not None:  # pinned with ==: pip takes it, with a warning
         findings.append(
             kind("package.yanked-only").finding(
@@ -352,16 +346,46 @@ def decide(
     return result, tuple(probes)
 
 
+def _status_findings(
+    request: PackageRequest, page: ProjectPage, evidence: tuple[Exchange, ...]
+) -> list[Finding]:
+    """PEP 792: a project the index quarantined (no files to install), archived or deprecated."""
+    status = page.status
+    if status is None or status == "active":
+        return []
+    reason = f" Reason given: {page.status_reason}." if page.status_reason else ""
+    words = {
+        "quarantined": "is quarantined by the index: it offers no files until the quarantine "
+        "is lifted",
+        "archived": "is archived: no new releases will come; its files still install",
+        "deprecated": "is deprecated by its maintainers; its files still install",
+    }
+    severity = {"quarantined": Severity.FAIL}.get(
+        status, Severity.WARN if status in words else Severity.INFO
+    )
+    text = words.get(status, f"has the project status {status!r}, which PEP 792 does not define")
+    return [
+        kind("package.project-status").finding(
+            f"{request.name} {text}.{reason}", severity=severity, evidence=evidence
+        )
+    ]
+
+
 def _no_candidates(
     request: PackageRequest,
     found: tuple[Release, ...],
     options: Options,
     evidence: tuple[Exchange, ...],
+    notes: Sequence[str] = (),
 ) -> Finding:
     spec = str(request.specifier) or "any version"
-    if not found:
+    if not found:  # the verdict rests on what was ignored: say what and why
+        more = f"\n... and {len(notes) - 10} more" if len(notes) > 10 else ""
         return kind("package.version-not-found").finding(
-            f"{request.name}: the page lists no usable files.", evidence=evidence
+            f"{request.name}: the page lists no usable files"
+            + (" (why each entry was ignored: see the detail)." if notes else "."),
+            detail="\n".join(notes[:10]) + more,
+            evidence=evidence,
         )
     admitted = list(request.specifier.filter([r.version for r in found], prereleases=True))
     yanked = [r for r in found if r.version in admitted and r.yanked is not None]
@@ -713,7 +737,9 @@ def judge_page(
         return PackageResult(
             request, index.name, url, (*notes, _page_failure(index, url, fetched))
         ), ()
-    page = parse_project_page(response.body, response.content_type, _final_url(fetched, url))
+    page = parse_project_page(
+        response.body, response.content_type, _final_url(fetched, url), response.charset
+    )
     if isinstance(page, NotAProjectPage):
         head = fetched.exchanges[-1].body_start()
         finding = kind("package.page-unreadable").finding(

@@ -45,12 +45,11 @@ from packaging.tags import (
 )
 from packaging.utils import (
     BuildTag,
-    InvalidSdistFilename,
     InvalidWheelFilename,
-    parse_sdist_filename,
     parse_wheel_filename,
 )
 
+from asdiag.distfiles import SDIST_EXTENSIONS, splitext
 from asdiag.errors import UsageError
 
 __all__ = [
@@ -474,7 +473,8 @@ def classify(filenames: Iterable[str], target: Target) -> Fit:
 
     ``"wheel"`` when a platform wheel fits, ``"pure"`` when only a platform-independent wheel
     (``py3-none-any``, ``cp312-none-any``) fits, ``"sdist-only"`` when no wheel fits but there
-    is an sdist (``.tar.gz`` or ``.zip``, as packaging defines one), ``"none"`` otherwise.
+    is an sdist (any archive pip builds from: ``.tar.gz``, ``.zip``, ``.tar.bz2``...),
+    ``"none"`` otherwise.
     Invalid file names are ignored.
     """
     names = list(filenames)
@@ -486,11 +486,8 @@ def classify(filenames: Iterable[str], target: Target) -> Fit:
 
 
 def _is_sdist(filename: str) -> bool:
-    try:
-        parse_sdist_filename(filename)
-    except InvalidSdistFilename:
-        return False
-    return True
+    """An archive pip builds from: every extension it accepts (``.tar.bz2`` and ``.tgz`` too)."""
+    return splitext(filename)[1] in SDIST_EXTENSIONS and not filename.endswith(".whl")
 
 
 # --------------------------------------------------------------------------- pip

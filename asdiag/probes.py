@@ -104,7 +104,9 @@ def _file_probe(
         response = fetched.response
         if response is None or response.status != 200 or not fetched.exchanges:
             continue
-        page = parse_project_page(response.body, response.content_type, fetched.exchanges[-1].url)
+        page = parse_project_page(
+            response.body, response.content_type, fetched.exchanges[-1].url, response.charset
+        )
         if isinstance(page, ProjectPage) and page.files:
             dist = page.files[0]
             probe = client.get(

@@ -902,6 +902,20 @@ KINDS: tuple[FindingKind, ...] = (
         "version you need.",
     ),
     FindingKind(
+        "package.project-status",
+        S.WARN,
+        "The index marks the project quarantined, archived or deprecated",
+        "PEP 792 lets an index say a project is not simply active. Quarantined (a fail): the "
+        "index offers no files while it reviews the project, usually after a malware report; "
+        "pip and uv see an empty page and say no version matches. Archived (a warning): the "
+        "project will get no new releases, existing files still install. Deprecated (a "
+        "warning): the maintainers ask users to move on; files still install. Any other value "
+        "is passed on as the index sent it.",
+        "Quarantined: nothing to change on the client; ask the index's administrators (for the "
+        "catalog, the vendor) when the review ends, or use another project. Archived or "
+        "deprecated: plan a move to the successor the reason names.",
+    ),
+    FindingKind(
         "package.yanked-only",
         S.FAIL,
         "Every matching version is yanked",

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING
-from urllib.parse import unquote, urldefrag, urljoin, urlsplit
+from urllib.parse import quote, unquote, urldefrag, urljoin, urlsplit
 
 if TYPE_CHECKING:
     from asdiag.evidence import FetchResult
@@ -58,6 +58,9 @@ class _PageParser(HTMLParser):
         self.anchors: list[tuple[dict[str, str | None], str]] = []
         self.base: str | None = None
         self.api_version: str | None = None
+        #: PEP 792: ``pypi:project-status`` and ``pypi:project-status-reason``.
+        self.status: str | None = None
+        self.status_reason: str | None = None
         self.has_password_field = False
         self.has_form = False
         self.tag_count = 0
@@ -73,8 +76,15 @@ class _PageParser(HTMLParser):
             self._text = []
         elif tag == "base" and values.get("href") and self.base is None:
             self.base = values["href"]
-        elif tag == "meta" and (values.get("name") or "").lower() == "pypi:repository-version":
-            self.api_version = (values.get("content") or "").strip() or None
+        elif tag == "meta":
+            name = (values.get("name") or "").lower()
+            content = (values.get("content") or "").strip() or None
+            if name == "pypi:repository-version":
+                self.api_version = content
+            elif name == "pypi:project-status":
+                self.status = content.lower() if content else None
+            elif name == "pypi:project-status-reason":
+                self.status_reason = content
         elif tag == "form":
             self.has_form = True
         elif tag == "input" and (values.get("type") or "").lower() == "password":
@@ -94,10 +104,19 @@ class _PageParser(HTMLParser):
             self._text.append(data)
 
 
-def _read_html(body: bytes) -> _PageParser:
+def _decode(body: bytes, charset: str | None) -> str:
+    """The page's text in the charset its Content-Type names (pip does the same), else UTF-8;
+    bytes that do not decode are replaced, never fatal."""
+    try:
+        return body.decode(charset or "utf-8", errors="replace")
+    except LookupError:  # a charset Python does not know
+        return body.decode("utf-8", errors="replace")
+
+
+def _read_html(body: bytes, charset: str | None = None) -> _PageParser:
     parser = _PageParser()
     try:
-        parser.feed(body.decode("utf-8", errors="replace"))
+        parser.feed(_decode(body, charset))
         parser.close()
     except AssertionError:
         pass  # html.parser asserts on a marked section it does not know (<![foo ...>): keep
@@ -112,10 +131,14 @@ def parse_api_version(text: str) -> tuple[int, int] | None:
     return (int(match[1]), int(match[2])) if match else None
 
 
-def binary_reason(body: bytes) -> str:
+def binary_reason(body: bytes, charset: str | None = None) -> str:
     """Why ``body`` is not text (empty when it is): a NUL byte, many control characters, or
-    bytes that are not UTF-8. Judged on the first 8 KiB; an index page is always text."""
+    bytes that are not UTF-8 (when no other charset is declared). Judged on the first 8 KiB;
+    an index page is always text. UTF-16 and UTF-32 pages hold NUL bytes by design."""
     sample = body[:8192]
+    wide = (charset or "").lower().replace("-", "").startswith(("utf16", "utf32"))
+    if wide:
+        return ""
     if b"\x00" in sample:
         return "the body is binary data (it holds NUL bytes), not text"
     controls = sum(
@@ -123,9 +146,10 @@ def binary_reason(body: bytes) -> str:
     )
     if controls > len(sample) // 100:
         return "the body is binary data (control bytes), not text"
-    invalid = sample.decode("utf-8", errors="replace").count("\ufffd")
-    if invalid > max(16, len(sample) // 10):  # a few latin-1 letters in a page are still text
-        return "the body is binary data (not UTF-8 text)"
+    if (charset or "utf-8").lower().replace("_", "-") in ("utf-8", "utf8"):
+        invalid = sample.decode("utf-8", errors="replace").count("\ufffd")
+        if invalid > max(16, len(sample) // 10):  # a few latin-1 letters are still text
+            return "the body is binary data (not UTF-8 text)"
     return ""
 
 
@@ -176,7 +200,7 @@ def _parse_html_root(body: bytes) -> IndexRoot | NotAnIndex:
         return NotAnIndex("the body, declared as HTML, contains no HTML")
     if parser.has_password_field:
         return NotAnIndex("the page asks for a password: a login page, not an index")
-    texts = [text for _, text in parser.anchors]
+    texts = [text for attrs, text in parser.anchors if attrs.get("href")]
     names = [text for text in texts if _NAME_LIKE.match(text)]
     others = len(texts) - len(names)
     # An index is a list of links named after projects; a web page has prose links and forms.
@@ -220,6 +244,10 @@ class ProjectPage:
     versions: tuple[str, ...] = ()
     #: What was skipped and why (unusable entries, unknown shapes).
     notes: tuple[str, ...] = ()
+    #: PEP 792 project status (``active``, ``archived``, ``quarantined``, ``deprecated``, or
+    #: another value the index sent), and its reason; ``None`` when the page says nothing.
+    status: str | None = None
+    status_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -228,17 +256,18 @@ class NotAProjectPage:
 
 
 def parse_project_page(
-    body: bytes, content_type: str, page_url: str
+    body: bytes, content_type: str, page_url: str, charset: str | None = None
 ) -> ProjectPage | NotAProjectPage:
-    """Parse a project page fetched from ``page_url`` (after redirects)."""
+    """Parse a project page fetched from ``page_url`` (after redirects), its HTML decoded in
+    ``charset`` (the Content-Type's, when it names one)."""
     if not body.strip():
         return NotAProjectPage("the body is empty")
     if content_type == JSON_CONTENT_TYPE or content_type.endswith("json"):
         return _parse_json_project(body, content_type, page_url)
     if content_type in HTML_CONTENT_TYPES or (not content_type and body.lstrip()[:1] == b"<"):
-        if binary_reason(body):
-            return NotAProjectPage(binary_reason(body))
-        return _parse_html_project(body, page_url)
+        if binary_reason(body, charset):
+            return NotAProjectPage(binary_reason(body, charset))
+        return _parse_html_project(body, page_url, charset)
     return NotAProjectPage(
         f"the Content-Type is {content_type or 'missing'}, not HTML or PEP 691 JSON"
     )
@@ -257,28 +286,48 @@ def _metadata_flag(value: object) -> bool:
 
 #: The hash names pip accepts in a link fragment (``#egg=`` and the like are not hashes).
 HASH_NAMES = frozenset({"sha512", "sha384", "sha256", "sha224", "sha1", "md5"})
+#: pip's ``LinkHash._hash_url_fragment_re``: the first ``name=value`` of a known hash anywhere in
+#: the fragment (``#egg=x&sha256=...`` too). pip does not check the value is hex; nor does this.
+_HASH_IN_FRAGMENT = re.compile(r"[#&](sha512|sha384|sha256|sha224|sha1|md5)=([^&]*)")
+#: pip's ``_reserved_chars_re``: path parts are quoted between these, never across them.
+_RESERVED = re.compile(r"(@|%2F)", re.IGNORECASE)
 
 
 def _hash_fragment(fragment: str) -> tuple[tuple[str, str], ...]:
-    name, sep, value = fragment.partition("=")
-    if sep and name.lower() in HASH_NAMES and re.fullmatch(r"[0-9a-fA-F]+", value):
-        return ((name.lower(), value.lower()),)
-    return ()
+    """The hash pip reads from a link's fragment. Names are lower case, as pip matches them;
+    an empty value is no hash (pip would then refuse the download as a mismatch)."""
+    match = _HASH_IN_FRAGMENT.search("#" + fragment)
+    return ((match[1], match[2].lower()),) if match and match[2] else ()
+
+
+def _clean_url(url: str) -> str:
+    """pip's ``_clean_link``: each part of the path unquoted then quoted again, so that a
+    literal ``+`` or space is requested as ``%2B`` or ``%20``, as pip requests it (some servers
+    answer a raw ``+`` with 403)."""
+    parts = urlsplit(url)
+    pieces = _RESERVED.split(parts.path)
+    cleaned = "".join(
+        piece if index % 2 else quote(unquote(piece)) for index, piece in enumerate(pieces)
+    )
+    return parts._replace(path=cleaned).geturl()
 
 
 def _resolve(base: str, href: str) -> tuple[str, str] | None:
-    """``href`` made absolute against ``base``, and its fragment; ``None`` when the URL cannot
-    be parsed or is not http(s) (``javascript:``, ``mailto:``, ``ftp:``): no installer uses it."""
+    """``href`` made absolute against ``base`` and cleaned as pip cleans it, and its fragment;
+    ``None`` when the URL cannot be parsed or is not http(s) (``javascript:``, ``mailto:``,
+    ``ftp:``): no installer uses it."""
     try:
         url, fragment = urldefrag(urljoin(base, href))
         scheme = urlsplit(url).scheme
+        url = _clean_url(url)
     except ValueError:
         return None
     return (url, fragment) if scheme in ("http", "https") else None
 
 
 def _filename_of(url: str) -> str:
-    return unquote(urlsplit(url).path.rsplit("/", 1)[-1])
+    """pip's ``Link.filename``: the last path segment, a trailing slash ignored, unquoted."""
+    return unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1])
 
 
 def _parse_json_project(
@@ -335,6 +384,9 @@ def _parse_json_project(
     meta = data.get("meta")
     version = meta.get("api-version") if isinstance(meta, dict) else None
     versions = data.get("versions")
+    status = data.get("project-status")
+    state = status.get("status") if isinstance(status, dict) else None
+    reason = status.get("reason") if isinstance(status, dict) else None
     return ProjectPage(
         format="json",
         name=str(data["name"]) if isinstance(data.get("name"), str) else None,
@@ -342,11 +394,15 @@ def _parse_json_project(
         files=tuple(files),
         versions=tuple(str(v) for v in versions) if isinstance(versions, list) else (),
         notes=tuple(notes),
+        status=state.strip().lower() if isinstance(state, str) and state.strip() else None,
+        status_reason=reason if isinstance(reason, str) and reason else None,
     )
 
 
-def _parse_html_project(body: bytes, page_url: str) -> ProjectPage | NotAProjectPage:
-    parser = _read_html(body)
+def _parse_html_project(
+    body: bytes, page_url: str, charset: str | None = None
+) -> ProjectPage | NotAProjectPage:
+    parser = _read_html(body, charset)
     if parser.tag_count == 0:
         return NotAProjectPage("the body, declared as HTML, contains no HTML")
     if parser.has_password_field:
@@ -367,8 +423,8 @@ def _parse_html_project(body: bytes, page_url: str) -> ProjectPage | NotAProject
             continue
         url, fragment = resolved
         filename = _filename_of(url)
-        if not filename:
-            continue
+        if not filename or urlsplit(url).path == urlsplit(page_url).path:
+            continue  # a link to the page itself (#top, ?page=2) or to the root: not a file
         requires = attrs.get("data-requires-python")
         # PEP 714 renamed data-dist-info-metadata; servers send either or both. A bare
         # attribute (no value) counts as "true".
@@ -386,8 +442,31 @@ def _parse_html_project(body: bytes, page_url: str) -> ProjectPage | NotAProject
                 url=url,
                 hashes=_hash_fragment(fragment),
                 requires_python=requires.strip() or None if requires else None,
-                yanked=None if "data-yanked" not in attrs else (attrs["data-yanked"] or ""),
+                yanked=_yanked(attrs, filename, notes),
                 core_metadata=True if metadata is None else _metadata_flag(metadata),
             )
         )
-    return ProjectPage("html", None, parser.api_version, tuple(files), notes=tuple(notes))
+    return ProjectPage(
+        "html",
+        None,
+        parser.api_version,
+        tuple(files),
+        notes=tuple(notes),
+        status=parser.status,
+        status_reason=parser.status_reason,
+    )
+
+
+def _yanked(attrs: Mapping[str, str | None], filename: str, notes: list[str]) -> str | None:
+    """``data-yanked`` as pip 26.3 reads it: with a value (even empty), yanked for that reason;
+    a bare attribute is *not* yanked for pip (``anchor.get`` gives None), although PEP 592 and
+    uv count it as yanked. The verdict follows pip and the note says both."""
+    if "data-yanked" not in attrs:
+        return None
+    value = attrs["data-yanked"]
+    if value is None:
+        notes.append(
+            f"{filename}: data-yanked has no value: pip 26.3 installs it as not yanked; PEP 592 "
+            "and uv count it as yanked (uv then skips it unless it is pinned)"
+        )
+    return value

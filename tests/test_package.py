@@ -201,7 +201,7 @@ def test_releases_group_by_version_newest_first():
         ("2.0rc1", ["demo-2.0rc1.tar.gz"]),
         ("1.0", ["demo-1.0.tar.gz", "demo-1.0-py3-none-any.whl"]),
     ]
-    assert notes == ("Demo_Pkg-9.0.tar.gz: belongs to demo-pkg, not demo; ignored",)
+    assert notes == ("Demo_Pkg-9.0.tar.gz: ignored because its name is not demo-<version>",)
 
 
 def test_releases_compare_normalised_names_and_versions():
@@ -226,13 +226,13 @@ def test_unreadable_files_become_notes_after_the_page_notes():
     assert [str(r.version) for r in found] == ["1.0"]
     assert notes == (
         "file entry 3 has no url; skipped",
-        "demo-1.0.exe: neither a wheel nor an sdist name; ignored",
-        "README.txt: neither a wheel nor an sdist name; ignored",
-        "demo-1.0-py3-none-any.whl.metadata: neither a wheel nor an sdist name; ignored",
-        "demo-x-y-z.whl: neither a wheel nor an sdist name; ignored",
-        "demo-notaversion.tar.gz: neither a wheel nor an sdist name; ignored",
-        ": neither a wheel nor an sdist name; ignored",
-        "other-1.0-py3-none-any.whl: belongs to other, not demo; ignored",
+        "demo-1.0.exe: ignored because pip installs no .exe files",
+        "README.txt: ignored because pip installs no .txt files",
+        "demo-1.0-py3-none-any.whl.metadata: ignored because pip installs no .metadata files",
+        "demo-x-y-z.whl: ignored because it is not a valid wheel name",
+        "demo-notaversion.tar.gz: ignored because 'notaversion' is not a version",
+        ": ignored because it has no extension: not a file pip installs",
+        "other-1.0-py3-none-any.whl: ignored because it is a wheel of other, not of demo",
     )
 
 
@@ -378,8 +378,8 @@ def test_decide_ok_carries_the_notes_as_detail():
     result, _ = run([dist(PURE), dist("README.txt"), dist("other-1.0.tar.gz")])
     assert ids(result) == ["package.ok"]
     assert result.findings[0].detail == (
-        "README.txt: neither a wheel nor an sdist name; ignored\n"
-        "other-1.0.tar.gz: belongs to other, not demo; ignored"
+        "README.txt: ignored because pip installs no .txt files\n"
+        "other-1.0.tar.gz: ignored because its name is not demo-<version>"
     )
 
 

@@ -427,7 +427,14 @@ def test_best_file_ignores_invalid_names_and_foreign_wheels():
         ([PURE, "demo-1.0-cp312-cp312-manylinux_2_17_x86_64.whl"], "pure", PURE, None),
         ([SDIST, "demo-1.0-cp312-cp312-manylinux_2_17_x86_64.whl"], "sdist-only", None, SDIST),
         (["demo-1.0.zip"], "sdist-only", None, "demo-1.0.zip"),
-        (["demo-1.0.tar.bz2", "demo-1.0-cp311-cp311-win_amd64.whl", "junk"], "none", None, None),
+        # pip builds from .tar.bz2 as from .tar.gz (pip/_internal/utils/unpacking.py).
+        (
+            ["demo-1.0.tar.bz2", "demo-1.0-cp311-cp311-win_amd64.whl", "junk"],
+            "sdist-only",
+            None,
+            "demo-1.0.tar.bz2",
+        ),
+        (["demo-1.0.exe", "demo-1.0-cp311-cp311-win_amd64.whl", "junk"], "none", None, None),
         ([], "none", None, None),
     ],
 )

@@ -155,14 +155,18 @@ def test_the_filename_is_percent_decoded():
     ("fragment", "hashes"),
     [
         (f"#sha256={SHA}", (("sha256", SHA),)),
-        (f"#SHA256={SHA.upper()}", (("sha256", SHA),)),
         (f"#md5={MD5}", (("md5", MD5),)),
         (f"#sha512={'b' * 128}", (("sha512", "b" * 128),)),
-        # Junk fragments: no '=', no name, no value, a value that is not hex.
+        # pip's LinkHash: a hash anywhere in the fragment, not only first.
+        (f"#egg=demo&sha256={SHA}", (("sha256", SHA),)),
+        (f"#sha256={SHA}&subdirectory=x", (("sha256", SHA),)),
+        # pip matches the name in lower case only, and does not check the value is hex.
+        (f"#SHA256={SHA.upper()}", ()),
+        ("#sha256=not-hex", (("sha256", "not-hex"),)),
+        # Junk fragments: no '=', no name, no value.
         ("#sha256", ()),
         ("#=abc", ()),
         ("#sha256=", ()),
-        ("#sha256=not-hex", ()),
         ("#egg=demo-1.0", ()),
         ("#", ()),
         ("", ()),
@@ -203,7 +207,8 @@ def test_requires_python(attribute, expected):
     ("attribute", "expected"),
     [
         ("", None),
-        ("data-yanked", ""),
+        # pip 26.3 reads a bare attribute as not yanked (PEP 592 and uv: yanked); see the note.
+        ("data-yanked", None),
         ('data-yanked=""', ""),
         ('data-yanked="broken build"', "broken build"),
         ('data-yanked="a &amp; b"', "a & b"),
@@ -778,3 +783,74 @@ def test_random_json_project_pages_never_crash(data):
         assert all(isinstance(k, str) and isinstance(v, str) for k, v in dist.hashes)
         if isinstance(entry.get("filename"), str) and entry["filename"]:
             assert dist.filename == entry["filename"]
+
+
+def test_a_bare_data_yanked_follows_pip_and_says_what_the_pep_and_uv_do():
+    page = parse_project_page(f'<a href="{WHEEL}" data-yanked>x</a>'.encode(), "text/html", PAGE)
+    assert isinstance(page, ProjectPage)
+    assert page.files[0].yanked is None
+    assert any("PEP 592 and uv count it as yanked" in note for note in page.notes)
+
+
+@pytest.mark.parametrize(
+    ("href", "filename", "url"),
+    [
+        # pip's Link.filename ignores a trailing slash; pip requests "+" as %2B.
+        ("demo-1.0.tar.gz/", "demo-1.0.tar.gz", f"{PAGE}demo-1.0.tar.gz/"),
+        (
+            "demo-1.0+cpu-py3-none-any.whl",
+            "demo-1.0+cpu-py3-none-any.whl",
+            f"{PAGE}demo-1.0%2Bcpu-py3-none-any.whl",
+        ),
+        (
+            "demo-1.0%2Bcpu-py3-none-any.whl",
+            "demo-1.0+cpu-py3-none-any.whl",
+            f"{PAGE}demo-1.0%2Bcpu-py3-none-any.whl",
+        ),
+        # Leading blanks go (urljoin strips them); a trailing one stays, quoted, as in pip,
+        # which then finds no archive extension it knows and skips the file.
+        ("  demo-1.0.tar.gz ", "demo-1.0.tar.gz ", f"{PAGE}demo-1.0.tar.gz%20"),
+    ],
+)
+def test_hrefs_are_read_and_quoted_as_pip_does(href, filename, url):
+    dist = one_html_file(f'<a href="{href}">x</a>')
+    assert (dist.filename, dist.url) == (filename, url)
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status", "reason"),
+    [
+        (
+            b'<html><head><meta name="pypi:project-status" content="quarantined">'
+            b'<meta name="pypi:project-status-reason" content="malware report"></head></html>',
+            "text/html",
+            "quarantined",
+            "malware report",
+        ),
+        (
+            b'<html><head><meta name="pypi:project-status" content="Archived"></head></html>',
+            "text/html",
+            "archived",
+            None,
+        ),
+        (
+            b'{"meta": {"api-version": "1.4"}, "name": "demo", "files": [],'
+            b' "project-status": {"status": "deprecated", "reason": "use demo2"}}',
+            "application/vnd.pypi.simple.v1+json",
+            "deprecated",
+            "use demo2",
+        ),
+        (b"<html><body></body></html>", "text/html", None, None),
+    ],
+)
+def test_project_status_is_read_from_html_and_json(body, content_type, status, reason):
+    page = parse_project_page(body, content_type, PAGE)
+    assert isinstance(page, ProjectPage)
+    assert (page.status, page.status_reason) == (status, reason)
+
+
+def test_a_declared_charset_decodes_the_page():
+    body = '<a href="démo-1.0.tar.gz">x</a>'.encode("latin-1")
+    page = parse_project_page(body, "text/html", PAGE, "iso-8859-1")
+    assert isinstance(page, ProjectPage)
+    assert page.files[0].filename == "démo-1.0.tar.gz"

@@ -9,7 +9,8 @@ manager URL with ``/simple/`` appended) picks the fault and which requests suffe
   requests are challenged (401) and wrong credentials refused;
 - faults at the socket (``reset-head``, ``reset-body``, ``truncated``, ``truncated-chunked``,
   ``stall-head``, ``stall-body``, ``drip-head``, ``drip-body``, ``endless``, ``huge``), in the
-  content (``binary``, ``login``, ``bad-json``, ``wrong-type``, ``gzip``), in the redirects
+  content (``binary``, ``login``, ``bad-json``, ``wrong-type``, ``gzip``; ``quarantined``, a
+  PEP 792 page with no files), in the redirects
   (``loop``, ``bad-redirect``, ``elsewhere``: to the recording origin; ``downgrade``: from the
   TLS server to plain http), in the status (``5xx``, ``429``, ``429-bare``), and ``echo``, a
   401 that repeats the credentials it got in a header and in the body;
@@ -201,6 +202,16 @@ class FaultHandler(_Quiet):
 
     def fault_wrong_type(self, segment: str) -> None:
         self.send(200, index_html(("demo-core",)), "text/plain")
+
+    def fault_quarantined(self, segment: str) -> None:
+        """PEP 792: the index keeps the project, and offers no files while it is quarantined."""
+        self.send(
+            200,
+            b'<html><head><meta name="pypi:repository-version" content="1.4">'
+            b'<meta name="pypi:project-status" content="quarantined">'
+            b'<meta name="pypi:project-status-reason" content="under review"></head>'
+            b"<body></body></html>",
+        )
 
     def fault_gzip(self, segment: str) -> None:
         body = gzip.compress(b"")[:10] + random.Random(7).randbytes(

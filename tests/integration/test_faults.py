@@ -369,3 +369,15 @@ def test_only_one_group_still_reports_the_failure_that_blocked_it(
     assert run.exit_code == 1
     assert run.ids == ["net.body-truncated", "auth"]
     assert run.document["groups"] == ["network", "auth"]
+
+
+def test_a_quarantined_project_is_named_not_missing(
+    faults: Faults, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _env(monkeypatch)
+    run = package(faults, "page-quarantined")
+    assert run.exit_code == 1
+    finding = run.finding("package.project-status")
+    assert finding["severity"] == "fail"
+    assert "quarantined" in str(finding["summary"]) and "under review" in str(finding["summary"])
+    assert "package.version-not-found" not in run.ids
