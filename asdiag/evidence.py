@@ -27,7 +27,10 @@ class Withheld(StrEnum):
                 "the request went to another origin (scheme, host and port) than the one the "
                 "credentials belong to, and credentials never leave their origin"
             )
-        return "plain http to a host that is not this machine; credentials are not sent in clear"
+        return (
+            "plain http to a host, or through a proxy, that is not this machine; credentials "
+            "are not sent in clear"
+        )
 
 
 @dataclass(frozen=True)
@@ -207,12 +210,15 @@ class FetchResult:
 
     @property
     def refused_elsewhere(self) -> bool:
-        """A 401 or 403 from a hop the credentials were withheld from: the answer is about
-        the missing credentials of another origin, not about the ones asdiag holds."""
+        """A refusal (4xx: 401, 403, or a 404 that hides what needs credentials) from a hop on
+        another origin, which the credentials were withheld from: the answer is about that
+        origin and the credentials it never got, not about the ones asdiag holds, nor about a
+        missing project. (A 429 or a 5xx says the server is busy or broken, wherever it is.)"""
         last = self.exchanges[-1] if self.exchanges else None
         return (
             self.response is not None
-            and self.response.status in (401, 403)
+            and 400 <= self.response.status < 500
+            and self.response.status != 429
             and last is not None
             and last.credentials_withheld is Withheld.OTHER_ORIGIN
         )

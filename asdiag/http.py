@@ -15,7 +15,6 @@ the checks; nothing here raises for an outcome a server can cause.
 from __future__ import annotations
 
 import base64
-import concurrent.futures
 import logging
 import os
 import socket
@@ -199,22 +198,45 @@ class BasicCredentials:
 # --- DNS ------------------------------------------------------------------------------------
 
 
+def lookup(host: str, port: int, timeout: float | None) -> tuple[str, ...]:
+    """The addresses of ``host``, from the system resolver, within ``timeout`` seconds.
+
+    The resolver runs in a daemon thread: ``getaddrinfo`` cannot be interrupted, and a stuck
+    one must neither outlast the time limit nor hold the process open at exit (a
+    ``ThreadPoolExecutor``'s workers are joined at exit).
+
+    :raises socket.gaierror: when the name does not resolve, or not in time.
+    """
+    answer: list[tuple[str, ...] | BaseException] = []
+    done = threading.Event()
+
+    def ask() -> None:
+        try:
+            infos = socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)
+            answer.append(tuple(dict.fromkeys(str(info[4][0]) for info in infos)))
+        except (OSError, UnicodeError) as exc:
+            answer.append(exc)
+        done.set()
+
+    threading.Thread(target=ask, name=f"resolve {host}", daemon=True).start()
+    if not done.wait(timeout):
+        raise socket.gaierror(socket.EAI_AGAIN, f"no answer within {round(timeout or 0, 1):g} s")
+    result = answer[0]
+    if isinstance(result, socket.gaierror):
+        raise result
+    if isinstance(result, BaseException):
+        raise socket.gaierror(socket.EAI_FAIL, str(result)) from result
+    return result
+
+
 def resolve_host(host: str, port: int, timeout: float) -> DnsResult:
     """Resolve ``host`` with the system resolver, giving up after ``timeout`` seconds."""
     started = time.perf_counter()
-    pool = concurrent.futures.ThreadPoolExecutor(max_workers=1)
-    future = pool.submit(socket.getaddrinfo, host, port, 0, socket.SOCK_STREAM)
     try:
-        infos = future.result(timeout=timeout)
-        addresses = tuple(dict.fromkeys(str(info[4][0]) for info in infos))
-        return DnsResult(host, addresses, _ms_since(started))
-    except concurrent.futures.TimeoutError:
-        return DnsResult(host, (), _ms_since(started), f"no answer within {timeout:g} s")
-    except (OSError, UnicodeError) as exc:
-        return DnsResult(host, (), _ms_since(started), str(exc))
-    finally:
-        # A stuck resolver thread must not hold the run open.
-        pool.shutdown(wait=False, cancel_futures=True)
+        addresses = lookup(host, port, timeout)
+    except socket.gaierror as exc:
+        return DnsResult(host, (), _ms_since(started), exc.strerror or str(exc))
+    return DnsResult(host, addresses, _ms_since(started))
 
 
 def _ms_since(started: float) -> float:
@@ -359,14 +381,28 @@ class _DeadlineBackend(httpcore.NetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
-        stream = self._inner.connect_tcp(
-            host,
-            port,
-            _time_left(timeout, httpcore.ConnectTimeout),
-            local_address=local_address,
-            socket_options=socket_options,
-        )
-        return _DeadlineStream(stream)
+        # The name is resolved here, within the time left: inside socket.create_connection
+        # no limit would bound it. TLS still checks the certificate against the name, which
+        # httpcore passes to start_tls apart from the address connected to.
+        try:
+            addresses = lookup(host, port, _time_left(timeout, httpcore.ConnectTimeout))
+        except socket.gaierror as exc:
+            raise httpcore.ConnectError(f"{host}: {exc.strerror or exc}") from exc
+        failure: Exception | None = None
+        for address in addresses:
+            try:
+                stream = self._inner.connect_tcp(
+                    address,
+                    port,
+                    _time_left(timeout, httpcore.ConnectTimeout),
+                    local_address=local_address,
+                    socket_options=socket_options,
+                )
+            except httpcore.ConnectError as exc:  # the next address may answer
+                failure = exc
+                continue
+            return _DeadlineStream(stream)
+        raise failure or httpcore.ConnectError(f"{host}: no address")
 
     def connect_unix_socket(
         self,
@@ -455,14 +491,20 @@ _TIMEOUTS = frozenset(
 _NETWORK_ERRORS = (httpx.HTTPError, httpx.InvalidURL, httpcore.TimeoutException, ValueError)
 
 
-def credentials_refusal(url: str, credentials: BasicCredentials) -> Withheld | None:
+def credentials_refusal(
+    url: str, credentials: BasicCredentials, proxy: str | None = None
+) -> Withheld | None:
     """Why ``credentials`` must not go to ``url`` (``None`` when they may): they go only to
-    the origin they were configured for, and never over plain http to another machine."""
+    the origin they were configured for, and never over plain http to another machine. Through
+    a proxy, a plain-http request (and its Authorization header) travels in clear to the proxy
+    first, so a proxy that is not this machine is another machine."""
     origin = Origin.of(url)
     if origin != credentials.origin:
         return Withheld.OTHER_ORIGIN
-    if origin.scheme == "http" and not origin.is_loopback:
-        return Withheld.PLAIN_HTTP
+    if origin.scheme == "http":
+        via_proxy = proxy is not None and not Origin.of(proxy).is_loopback
+        if via_proxy or not origin.is_loopback:
+            return Withheld.PLAIN_HTTP
     return None
 
 
@@ -531,7 +573,11 @@ class HttpClient:
             deadline = self.options.deadline
             if deadline is not None and deadline.passed():
                 return self._not_sent(current, probe, hops, withheld)
-            refusal = credentials_refusal(current, credentials) if credentials else None
+            refusal = (
+                credentials_refusal(current, credentials, self._proxy_for(current))
+                if credentials
+                else None
+            )
             withheld = withheld or refusal
             headers = {"Accept": accept}
             if byte_range:
@@ -566,6 +612,10 @@ class HttpClient:
                     f"stopped after {len(hops)} redirects (last to {self.redactor.url(current)})",
                 )
                 return FetchResult(tuple(hops), response, failure, withheld)
+
+    def _proxy_for(self, url: str) -> str | None:
+        """The proxy a request to ``url`` goes through: this client's, for plain http."""
+        return self.options.proxy.url if Origin.of(url).scheme == "http" else None
 
     def _record(self, exchange: Exchange) -> None:
         with self._lock:

@@ -703,8 +703,9 @@ def triage_one(
 
 
 def is_not_found(fetched: FetchResult) -> bool:
-    """A plain 404 for the project page: the index's project list can then suggest names."""
-    return fetched.failure is None and fetched.status == 404
+    """A plain 404 for the project page, from the index itself (not from another origin that
+    never got the credentials): the index's project list can then suggest names."""
+    return fetched.failure is None and fetched.status == 404 and not fetched.refused_elsewhere
 
 
 def judge_page(

@@ -39,8 +39,10 @@ class UrlError(ValueError):
 
 
 def is_loopback_host(host: str) -> bool:
-    """Whether ``host`` names this machine (credentials may then travel over plain http)."""
-    if host.lower() == "localhost" or host.lower().endswith(".localhost"):
+    """Whether ``host`` names this machine (credentials may then travel over plain http):
+    ``localhost`` or a loopback address. Not ``*.localhost``: RFC 6761 reserves it, but the
+    system resolver may still ask DNS, which can answer with another machine."""
+    if host.lower() == "localhost":
         return True
     try:
         return ipaddress.ip_address(host.strip("[]")).is_loopback

@@ -11,6 +11,7 @@ import itertools
 import json
 import socket
 import ssl
+import threading
 
 import certifi
 import httpx
@@ -29,6 +30,8 @@ from asdiag.http import (
     choose_ca_bundle,
     choose_proxy,
     classify_transport_error,
+    credentials_refusal,
+    resolve_host,
 )
 from asdiag.redact import Redactor, Secret
 from asdiag.urls import Origin
@@ -503,3 +506,60 @@ def test_classification_looks_through_the_whole_chain():
     """httpx wraps httpcore's exception, which wraps the OS error: the cause can be deep."""
     inner = _caused_by(RuntimeError("httpcore"), ssl.SSLError("wrong version number"))
     assert classify_transport_error(_caused_by(httpx.ConnectError("x"), inner)) is FailureKind.TLS
+
+
+@pytest.mark.parametrize(
+    ("url", "proxy", "withheld"),
+    [
+        ("http://127.0.0.1:8080/simple/", None, None),
+        ("http://localhost:8080/simple/", "http://127.0.0.1:3128", None),
+        # The proxy reads a plain-http request, Authorization header included.
+        ("http://localhost:8080/simple/", "http://proxy.corp.example:3128", Withheld.PLAIN_HTTP),
+        ("http://lab.localhost:8080/simple/", None, Withheld.PLAIN_HTTP),
+        ("https://catalog.example/simple/", "http://proxy.corp.example:3128", None),
+        ("https://catalog.example:443/simple/", None, None),
+        ("https://CATALOG.example/x", None, None),
+        ("https://catalog.example:8443/x", None, Withheld.OTHER_ORIGIN),
+        ("http://catalog.example/x", None, Withheld.OTHER_ORIGIN),
+    ],
+)
+def test_credentials_refusal(url: str, proxy: str | None, withheld: Withheld | None) -> None:
+    home = url if url.startswith("http://") and "catalog" not in url else HOME
+    credentials = BasicCredentials(USER, Secret(PASSWORD), Origin.of(home))
+    assert credentials_refusal(url, credentials, proxy) is withheld
+
+
+@pytest.fixture
+def stuck_resolver(monkeypatch):
+    """A system resolver that never answers until the test ends (as a dead DNS server)."""
+    release = threading.Event()
+    real = socket.getaddrinfo
+
+    def stuck(host, *args, **kwargs):
+        if host == "stuck.example":
+            release.wait()
+            raise socket.gaierror(socket.EAI_AGAIN, "released")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", stuck)
+    yield
+    release.set()
+
+
+def test_a_resolver_that_never_answers_is_a_dns_failure_within_the_time_limit(
+    stuck_resolver, small_ca_bundle
+):
+    """Inside socket.create_connection a name lookup has no time limit at all."""
+    options = HttpOptions(0.3, small_ca_bundle, ProxyChoice(None))
+    with HttpClient(options, Redactor()) as client:
+        result = client.get("http://stuck.example:8080/simple/", probe="p")
+    assert result.failure is not None
+    assert result.failure.kind is FailureKind.DNS
+    assert "no answer within 0.3 s" in result.failure.message
+    assert result.exchanges[0].elapsed_ms < 5000
+
+
+def test_resolve_host_gives_up_on_a_stuck_resolver(stuck_resolver):
+    dns = resolve_host("stuck.example", 443, 0.2)
+    assert dns.addresses == ()
+    assert dns.error == "no answer within 0.2 s"

@@ -397,7 +397,10 @@ def test_decide_version_not_found_when_the_page_has_no_usable_file():
     assert ids(result) == ["package.version-not-found"]
     finding = result.findings[0]
     assert finding.severity is S.FAIL
-    assert finding.summary == "demo: the page lists no usable files."
+    assert finding.summary == (
+        "demo: the page lists no usable files (why each entry was ignored: see the detail)."
+    )
+    assert finding.detail == "README.txt: ignored because pip installs no .txt files"
     assert result.matrix is not None and result.matrix.rows == ()
     assert probes == ()
     assert_actionable(result.findings)

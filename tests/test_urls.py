@@ -152,7 +152,7 @@ def test_a_lone_token_is_the_username_and_no_password(userinfo):
     [
         ("localhost", True),
         ("LOCALHOST", True),
-        ("lab.localhost", True),
+        ("lab.localhost", False),  # the resolver may ask DNS for it
         ("127.0.0.1", True),
         ("127.8.9.10", True),
         ("::1", True),

@@ -76,8 +76,15 @@ def check_auth(ctx: Context) -> Sequence[Finding]:
         return [skip("Not evaluated: the authenticated request got no answer.")]
     withheld = authenticated.credentials_withheld
     if withheld is Withheld.PLAIN_HTTP:
-        # The client refuses them on the catalog URL's first request; the URL check names it.
-        return [skip(f"Not evaluated: {withheld.sentence()}.", blocked_by="url.insecure-scheme")]
+        # The client refuses them on the catalog URL's first request: the URL check names it,
+        # unless the URL is this machine's and the plain-http proxy is what is not.
+        insecure = ctx.url is not None and not ctx.url.is_loopback
+        return [
+            skip(
+                f"Not evaluated: {withheld.sentence()}.",
+                blocked_by="url.insecure-scheme" if insecure else "",
+            )
+        ]
     if authenticated.refused_elsewhere:
         return [other_origin_refusal(authenticated, "The authenticated request", evidence=evidence)]
     if withheld is not None:

@@ -13,9 +13,10 @@ from asdiag.simple_api import SUPPORTED_API_VERSION, NotAnIndex, parse_api_versi
 
 
 def _answer(ctx: Context) -> FetchResult | None:
-    """The most informative answer: the authenticated one when it exists, else the anonymous."""
+    """The most informative answer: the authenticated one when it exists (also when it was
+    served by another origin that needed no credentials), else the anonymous."""
     for fetch in (ctx.evidence.authenticated, ctx.evidence.anonymous):
-        if fetch is not None and fetch.response is not None and fetch.credentials_withheld is None:
+        if fetch is not None and fetch.response is not None and not fetch.refused_elsewhere:
             return fetch
     return ctx.evidence.anonymous
 

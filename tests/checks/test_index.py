@@ -187,15 +187,25 @@ def test_the_authenticated_answer_is_preferred() -> None:
     assert only(check_index(ctx)).summary.startswith("2 projects listed")
 
 
-def test_a_withheld_authenticated_answer_is_ignored() -> None:
+def test_an_index_served_by_another_origin_without_credentials_is_judged() -> None:
     ctx = make_context(
-        anonymous=answer(404),
+        anonymous=answer(401),
         authenticated=answer(
             200,
             probe="authenticated",
             headers=HTML,
             body=html_index("a"),
             credentials_withheld=Withheld.OTHER_ORIGIN,
+        ),
+    )
+    assert only(check_index(ctx)).id == "index.ok"
+
+
+def test_a_refusal_from_another_origin_is_not_the_index_answer() -> None:
+    ctx = make_context(
+        anonymous=answer(404),
+        authenticated=answer(
+            404, probe="authenticated", credentials_withheld=Withheld.OTHER_ORIGIN
         ),
     )
     assert only(check_index(ctx)).id == "index.not-found"
