@@ -64,8 +64,16 @@ def _version_part(stem: str, project: str) -> str | None:
     return None
 
 
-def file_version(filename: str, project: str) -> FileVersion:
-    """The version ``filename`` is for on the page of ``project`` (a normalised name)."""
+def file_version(
+    filename: str, project: str, *, egg: str | None = None, path: str = ""
+) -> FileVersion:
+    """The version ``filename`` is for on the page of ``project`` (a normalised name).
+
+    ``egg``: a ``#egg=`` fragment, which pip reads instead of the name (and then checks no
+    extension); ``path``: the URL's path, for pip's rule against ``macosx10`` zips.
+    """
+    if egg is not None:
+        return _version_of(egg, project)
     if filename.endswith(".whl"):
         try:
             name, version, _, _ = parse_wheel_filename(filename)
@@ -79,8 +87,12 @@ def file_version(filename: str, project: str) -> FileVersion:
         return FileVersion(None, "it has no extension: not a file pip installs")
     if ext not in SDIST_EXTENSIONS:
         return FileVersion(None, f"pip installs no {ext} files")
-    if ext == ".zip" and "macosx10" in filename:
+    if ext == ".zip" and "macosx10" in (path or filename):
         return FileVersion(None, "pip skips macosx10 .zip files")
+    return _version_of(stem, project)
+
+
+def _version_of(stem: str, project: str) -> FileVersion:
     text = _version_part(stem, project)
     if text is None:
         return FileVersion(None, f"its name is not {project}-<version>")

@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from urllib.parse import unquote, urlsplit
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
@@ -203,7 +204,9 @@ def releases(page: ProjectPage, project: str) -> tuple[tuple[Release, ...], tupl
     by_version: dict[Version, list[DistFile]] = {}
     notes = list(page.notes)
     for dist in page.files:
-        read = file_version(dist.filename, project)
+        read = file_version(
+            dist.filename, project, egg=dist.egg, path=unquote(urlsplit(dist.url).path)
+        )
         if read.version is None:
             notes.append(f"{dist.filename}: ignored because {read.reason}")
             continue

@@ -229,6 +229,8 @@ class DistFile:
     core_metadata: bool = False
     size: int | None = None
     upload_time: str | None = None
+    #: A ``#egg=name-version`` fragment: pip reads the version from it, not from the name.
+    egg: str | None = None
 
     def hash(self, name: str) -> str | None:
         return next((value for key, value in self.hashes if key == name), None)
@@ -293,6 +295,12 @@ _HASH_IN_FRAGMENT = re.compile(r"[#&](sha512|sha384|sha256|sha224|sha1|md5)=([^&
 _RESERVED = re.compile(r"(@|%2F)", re.IGNORECASE)
 
 
+def _egg_fragment(fragment: str) -> str | None:
+    """pip's ``Link._egg_fragment``: the value of ``egg=`` anywhere in the fragment."""
+    match = re.search(r"(?:^|&)egg=([^&]*)", fragment)
+    return match[1] if match and match[1] else None
+
+
 def _hash_fragment(fragment: str) -> tuple[tuple[str, str], ...]:
     """The hash pip reads from a link's fragment. Names are lower case, as pip matches them;
     an empty value is no hash (pip would then refuse the download as a mismatch)."""
@@ -341,6 +349,7 @@ def _parse_json_project(
         return NotAProjectPage("the JSON has no 'files' list: it is not a PEP 691 project page")
     files: list[DistFile] = []
     notes: list[str] = []
+    seen: set[tuple[str, str]] = set()
     for number, entry in enumerate(data["files"], start=1):
         if not isinstance(entry, dict) or not isinstance(entry.get("url"), str) or not entry["url"]:
             notes.append(f"file entry {number} has no url; skipped")
@@ -350,9 +359,17 @@ def _parse_json_project(
             notes.append(f"file entry {number}: {entry['url']!r} is not an http(s) URL; skipped")
             continue
         url = resolved[0]
-        filename = entry.get("filename")
-        if not isinstance(filename, str) or not filename:
-            filename = _filename_of(url)
+        if resolved in seen:
+            continue  # the same file twice is one candidate, as pip's _sort_links keeps it
+        seen.add(resolved)
+        # pip 26.3 (Link.from_json) names a file by its URL, not by the "filename" key.
+        filename = _filename_of(url)
+        declared = entry.get("filename")
+        if isinstance(declared, str) and declared and declared != filename:
+            notes.append(
+                f"file entry {number}: its filename {declared!r} is not the name in its URL, "
+                f"{filename!r}; pip goes by the URL, uv by the filename"
+            )
         raw_hashes = entry.get("hashes")
         hashes = (
             tuple(
@@ -413,6 +430,7 @@ def _parse_html_project(
         notes.append(f"<base href={parser.base!r}> is not an http(s) URL; ignored")
     base = resolved_base[0] if resolved_base else page_url
     files: list[DistFile] = []
+    seen: set[tuple[str, str]] = set()
     for attrs, _ in parser.anchors:
         href = attrs.get("href")
         if not href:
@@ -425,6 +443,9 @@ def _parse_html_project(
         filename = _filename_of(url)
         if not filename or urlsplit(url).path == urlsplit(page_url).path:
             continue  # a link to the page itself (#top, ?page=2) or to the root: not a file
+        if (url, fragment) in seen:
+            continue  # the same link twice is one candidate, as pip's _sort_links keeps it
+        seen.add((url, fragment))
         requires = attrs.get("data-requires-python")
         # PEP 714 renamed data-dist-info-metadata; servers send either or both. A bare
         # attribute (no value) counts as "true".
@@ -441,6 +462,7 @@ def _parse_html_project(
                 filename=filename,
                 url=url,
                 hashes=_hash_fragment(fragment),
+                egg=_egg_fragment(fragment),
                 requires_python=requires.strip() or None if requires else None,
                 yanked=_yanked(attrs, filename, notes),
                 core_metadata=True if metadata is None else _metadata_flag(metadata),

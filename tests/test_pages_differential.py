@@ -37,7 +37,7 @@ from urllib.parse import quote, urldefrag
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from packaging.utils import canonicalize_name
+from packaging.utils import canonicalize_name, canonicalize_version
 from packaging.version import InvalidVersion, Version
 from pip._internal.exceptions import InvalidWheelFilename
 from pip._internal.index.collector import IndexContent, parse_links
@@ -119,7 +119,8 @@ def _pip_version(link: Link, canonical: str) -> str | None:
     if match:
         version = version[: match.start()]
     try:
-        return str(Version(version))  # InstallationCandidate drops what is not PEP 440
+        # InstallationCandidate drops what is not PEP 440; 1.0 and 1.0.0 are one version.
+        return canonicalize_version(Version(version))
     except InvalidVersion:
         return None
 
@@ -157,7 +158,11 @@ def asdiag_view(body: bytes, content_type: str, page_url: str, project: str) -> 
     if not isinstance(page, ProjectPage):
         return page.reason
     found, _ = releases(page, canonicalize_name(project))
-    version_of = {id(dist): str(release.version) for release in found for dist in release.files}
+    version_of = {
+        id(dist): canonicalize_version(release.version)
+        for release in found
+        for dist in release.files
+    }
     return [
         View(
             filename=dist.filename,

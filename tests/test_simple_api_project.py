@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import json
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 from hypothesis import given, settings
@@ -396,11 +396,28 @@ def test_json_urls_resolve_against_the_page(url, expected):
         ({"url": f"/f/{WHEEL}"}, WHEEL),
         ({"url": "/f/demo%2Bx-1.0.tar.gz", "filename": ""}, "demo+x-1.0.tar.gz"),
         ({"url": f"/f/{WHEEL}", "filename": 3}, WHEEL),
-        ({"url": "/f/whatever", "filename": "given.tar.gz"}, "given.tar.gz"),
+        # pip 26.3 (Link.from_json) goes by the URL whatever the filename key says.
+        ({"url": "/f/whatever", "filename": "given.tar.gz"}, "whatever"),
     ],
 )
-def test_a_missing_filename_comes_from_the_url(entry, filename):
+def test_the_filename_comes_from_the_url_as_pip_reads_it(entry, filename):
     assert one_json_file(entry).filename == filename
+
+
+def test_a_filename_key_that_is_not_the_urls_name_is_noted():
+    page = parse_project_page(
+        json.dumps(
+            {"files": [{"url": "/f/x-1.0%2Bcpu.tar.gz", "filename": "x-1.0.tar.gz"}]}
+        ).encode(),
+        JSON_CONTENT_TYPE,
+        PAGE,
+    )
+    assert isinstance(page, ProjectPage)
+    assert page.files[0].filename == "x-1.0+cpu.tar.gz"
+    assert page.notes == (
+        "file entry 1: its filename 'x-1.0.tar.gz' is not the name in its URL, "
+        "'x-1.0+cpu.tar.gz'; pip goes by the URL, uv by the filename",
+    )
 
 
 @pytest.mark.parametrize(
@@ -766,8 +783,6 @@ def test_random_json_project_pages_never_crash(data):
     assert isinstance(page, ProjectPage)
     urls = [e.get("url") for e in data["files"] if isinstance(e, dict)]
     _assert_well_formed(page, _schemes(urls))
-    # Every entry becomes a file or a note, in order.
-    assert len(page.files) + len(page.notes) == len(data["files"])
     usable = [
         e
         for e in data["files"]
@@ -776,13 +791,16 @@ def test_random_json_project_pages_never_crash(data):
         and e["url"]
         and urlsplit(urljoin(PAGE, e["url"])).scheme in ("http", "https")
     ]
-    assert len(page.files) == len(usable)
-    for dist, entry in zip(page.files, usable, strict=True):
+    # Every usable entry becomes a file, once per URL (pip keeps one link per URL); every
+    # other entry a note.
+    distinct = {urldefrag(urljoin(PAGE, e["url"])) for e in usable}
+    assert len(page.files) == len(distinct)
+    skipped = [n for n in page.notes if n.endswith("skipped")]
+    assert len(skipped) == len(data["files"]) - len(usable)
+    for dist in page.files:
         assert dist.yanked is None or isinstance(dist.yanked, str)
         assert dist.size is None or type(dist.size) is int
         assert all(isinstance(k, str) and isinstance(v, str) for k, v in dist.hashes)
-        if isinstance(entry.get("filename"), str) and entry["filename"]:
-            assert dist.filename == entry["filename"]
 
 
 def test_a_bare_data_yanked_follows_pip_and_says_what_the_pep_and_uv_do():

@@ -173,6 +173,7 @@ def test_hash_findings(
 def test_cases_cover_every_package_id() -> None:
     produced = set().union(*(c.expected for c in LAB_CASES), SCRIPTED_CASES.values())
     produced.add("package.locked-file-missing")  # from a pylock.toml: test_requirements.py
+    produced.add("package.project-status")  # a PEP 792 page: test_faults.py
     package_ids = {i for i in REGISTRY if i.startswith("package.")}
     assert sorted(package_ids - produced) == []
 
