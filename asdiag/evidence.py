@@ -203,6 +203,9 @@ class FetchResult:
     credentials_withheld: Withheld | None = None
     #: The verified certificate of an https server, when the request reached one.
     certificate: Certificate | None = None
+    #: The URL of the last hop as requested, unredacted: relative links on the page resolve
+    #: against it (the exchanges' URLs are redacted, a token in the path masked). Never shown.
+    final_url: str = field(default="", repr=False)
 
     @property
     def status(self) -> int | None:

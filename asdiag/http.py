@@ -593,7 +593,7 @@ class HttpClient:
             location = response.header("location") if response is not None else None
             if response is None or response.status not in _REDIRECT_STATUSES or not location:
                 return FetchResult(
-                    tuple(hops), response, result.failure, withheld, result.certificate
+                    tuple(hops), response, result.failure, withheld, result.certificate, current
                 )
             seen.add(current)
             target = _redirect_target(current, location)

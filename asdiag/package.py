@@ -769,9 +769,8 @@ def with_probes(
 
 
 def _final_url(fetched: FetchResult, fallback: str) -> str:
-    """The page's URL after redirects (relative links resolve against it). Exchanges keep a
-    redacted URL; the page URL never holds credentials, so it is the same."""
-    return fetched.exchanges[-1].url if fetched.exchanges else fallback
+    """The page's URL after redirects, as requested: relative links resolve against it."""
+    return fetched.final_url or fallback
 
 
 def probe_finding(dist: DistFile, fetched: FetchResult) -> Finding | None:

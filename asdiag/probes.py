@@ -105,7 +105,7 @@ def _file_probe(
         if response is None or response.status != 200 or not fetched.exchanges:
             continue
         page = parse_project_page(
-            response.body, response.content_type, fetched.exchanges[-1].url, response.charset
+            response.body, response.content_type, fetched.final_url, response.charset
         )
         if isinstance(page, ProjectPage) and page.files:
             dist = page.files[0]

@@ -127,3 +127,24 @@ def test_check_requirements_shows_a_variable_token_by_its_name(
     )
     assert TOKEN not in run.stdout + run.stderr
     assert "https://pypi.example.org/${GH_TOKEN}/simple" in run.stdout
+
+
+def test_links_resolve_against_the_url_requested_not_the_redacted_one(
+    faults: Faults, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A ${VAR} value that is also in the catalog's path is masked in the evidence; the file
+    links on the page must still be joined to the real URL (a false file-unreachable once)."""
+    monkeypatch.setenv("ASDIAG_PASSWORD", "s3cr3t-Pa55-lab")
+    monkeypatch.setenv("SEG", "none-healthy")
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text(
+        "--extra-index-url https://mirror.example/${SEG}/simple/\ndemo-core\n", encoding="utf-8"
+    )
+    run = run_asdiag(
+        "requirements", str(requirements), "--catalog-url", faults.base("none-healthy"),
+        "--username", ORG_ID, "--probe-files", "--platform", "linux", "--format", "json", "-v",
+    )  # fmt: skip
+    files = [e for e in run.document["requests"] if str(e["probe"]).startswith("file")]
+    assert files and all(e["status"] in (200, 206) for e in files), files
+    packages = run.document["packages"]
+    assert not any(f["id"] == "package.file-unreachable" for p in packages for f in p["findings"])
