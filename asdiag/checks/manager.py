@@ -59,8 +59,13 @@ def _one_manager(ctx: Context, seen: ManagerEvidence) -> list[Finding]:
     findings = [_detected(seen)]
     read = seen.config
     if read is not None and read.problem:
+        failed = None
+        if read.failed is not None:  # a failed request, reported as such
+            what, fetch = read.failed
+            failed = fetch_problem(fetch, f"The configuration API, for {what}")
         findings.append(
-            kind("manager.admin-api-forbidden").finding(
+            failed
+            or kind("manager.admin-api-forbidden").finding(
                 read.problem[0].upper() + read.problem[1:] + ".", evidence=read.exchanges
             )
         )

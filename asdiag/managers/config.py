@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from asdiag.evidence import Exchange, FetchResult
@@ -62,6 +62,9 @@ class ConfigRead:
     config: ManagerConfig | None
     problem: str = ""
     exchanges: tuple[Exchange, ...] = ()
+    #: The request that got no usable answer (a failure on the network, a refusal from another
+    #: origin), and what it asked for: the check reports it as that failure, not as a refusal.
+    failed: tuple[str, FetchResult] | None = None
 
 
 def json_body(fetched: FetchResult) -> object | None:
@@ -150,16 +153,21 @@ def read_config(
     else:
         outcome = ConfigRead(None, "the manager is neither Artifactory nor Nexus")
     exchanges = client.exchanges[before:]
-    return ConfigRead(outcome.config, outcome.problem, exchanges)
+    return replace(outcome, exchanges=exchanges)
 
 
-def _refusal(fetched: FetchResult, what: str) -> str:
+def _refusal(fetched: FetchResult, what: str) -> ConfigRead:
+    """No configuration: why, and the request to report when it got no usable answer."""
     status = fetched.status
+    if fetched.failure is not None or fetched.refused_elsewhere:
+        return ConfigRead(
+            None, f"the admin API gave no usable answer for {what}", failed=(what, fetched)
+        )
     if status in (401, 403, 404):
-        return f"the admin API answered {status} for {what}: the user is not an administrator"
-    if fetched.failure is not None:
-        return f"the admin API could not be reached ({fetched.failure.kind})"
-    return f"the admin API answered {status} for {what}"
+        return ConfigRead(
+            None, f"the admin API answered {status} for {what}: the user is not an administrator"
+        )
+    return ConfigRead(None, f"the admin API answered {status} for {what}")
 
 
 @dataclass(frozen=True)
@@ -181,7 +189,7 @@ def _read_artifactory(api: AdminApi, info: ManagerInfo, manager_user: str | None
     top = get(f"/api/repositories/{info.repository}", "admin: repository")
     data = json_body(top)
     if not isinstance(data, dict):
-        return ConfigRead(None, _refusal(top, f"repository {info.repository}"))
+        return _refusal(top, f"repository {info.repository}")
     kind = repository_class(data)
     if not set(data) - PARTIAL_FIELDS:
         return ConfigRead(
@@ -190,11 +198,13 @@ def _read_artifactory(api: AdminApi, info: ManagerInfo, manager_user: str | None
     names = members(data.get("repositories")) if kind == "virtual" else ()
     upstreams = []
     for name in names or (info.repository,):
-        member = (
-            data
-            if name == info.repository
-            else json_body(get(f"/api/repositories/{name}", f"admin: {name}"))
-        )
+        if name == info.repository:
+            member: object = data
+        else:
+            fetched = get(f"/api/repositories/{name}", f"admin: {name}")
+            if fetched.failure is not None:  # an audit must not rest on a broken answer
+                return _refusal(fetched, f"repository {name}")
+            member = json_body(fetched)
         if isinstance(member, dict) and repository_class(member) == "remote":
             upstreams.append(artifactory_upstream(member))
     return ConfigRead(
@@ -241,7 +251,12 @@ def _read_nexus(api: AdminApi, info: ManagerInfo) -> ConfigRead:
         names = members(table(data, "group").get("memberNames"))
         upstreams = []
         for name in names:
-            member = json_body(get("proxy", name))
+            fetched = get("proxy", name)
+            if (
+                fetched.failure is not None
+            ):  # a hosted member answers 404 here; a failure is not that
+                return _refusal(fetched, f"repository {name}")
+            member = json_body(fetched)
             if isinstance(member, dict):
                 upstreams.append(nexus_upstream(member))
         return ConfigRead(ManagerConfig(info.repository, "group", names, tuple(upstreams)))
@@ -249,6 +264,6 @@ def _read_nexus(api: AdminApi, info: ManagerInfo) -> ConfigRead:
     proxy = json_body(proxy_fetch)
     if isinstance(proxy, dict):
         return ConfigRead(ManagerConfig(info.repository, "proxy", (), (nexus_upstream(proxy),)))
-    if first.status in (401, 403) or proxy_fetch.status in (401, 403):
-        return ConfigRead(None, _refusal(first, f"repository {info.repository}"))
-    return ConfigRead(None, _refusal(proxy_fetch, f"repository {info.repository}"))
+    if first.failure is not None or first.status in (401, 403) or proxy_fetch.status in (401, 403):
+        return _refusal(first, f"repository {info.repository}")
+    return _refusal(proxy_fetch, f"repository {info.repository}")

@@ -4,9 +4,10 @@ The first path segment of ``http://127.0.0.1:PORT/<scope>-<fault>`` (a catalog b
 manager URL with ``/simple/`` appended) picks the fault and which requests suffer it:
 
 - scope ``all`` (every request), ``auth`` (requests that carry credentials), ``page`` (project
-  pages and files, not the index root), ``file`` (files only); the other requests get a healthy
-  catalog: ``/simple/`` lists ``demo-core``, ``/simple/demo-core/`` links its wheel, anonymous
-  requests are challenged (401) and wrong credentials refused;
+  pages and files, not the index root), ``file`` (files only), ``admin`` (the REST API of a
+  manager at ``/<scope>-<fault>/artifactory/api/pypi/<key>/simple/``); the other requests
+  get a healthy catalog: ``/simple/`` lists ``demo-core``, ``/simple/demo-core/`` links its
+  wheel, anonymous requests are challenged (401) and wrong credentials refused;
 - faults at the socket (``reset-head``, ``reset-body``, ``truncated``, ``truncated-chunked``,
   ``stall-head``, ``stall-body``, ``drip-head``, ``drip-body``, ``endless``, ``huge``), in the
   content (``binary``, ``login``, ``bad-json``, ``wrong-type``, ``gzip``; ``quarantined``, a
@@ -64,18 +65,33 @@ class RecordingHandler(_Quiet):
         self.send(401, b"Unauthorized", "text/plain", WWW_Authenticate='Basic realm="other"')
 
 
+def _request_kind(path: str) -> str:
+    """What a request asks for: a ``file``, the manager's REST ``api``, an index ``root``
+    (``.../simple/`` right under the base, or an Artifactory-shaped ``.../api/pypi/KEY/simple/``),
+    or a project ``page``."""
+    rest = path.lstrip("/").partition("/")[2]
+    if "/files/" in path:
+        return "file"
+    if "/api/repositories" in path or "/service/rest/" in path:
+        return "api"
+    if rest == "simple/" or ("/api/pypi/" in path and rest.endswith("/simple/")):
+        return "root"
+    return "page"
+
+
 class FaultHandler(_Quiet):
     server: FaultServer
 
     def do_GET(self) -> None:
-        segment, _, rest = self.path.lstrip("/").partition("/")
+        segment = self.path.lstrip("/").partition("/")[0]
         scope, _, fault = segment.partition("-")
-        what = "file" if "/files/" in self.path else "root" if rest == "simple/" else "page"
+        what = _request_kind(self.path)
         applies = {
             "all": True,
             "auth": "Authorization" in self.headers,
             "page": what in ("page", "file"),
             "file": what == "file",
+            "admin": what == "api",
         }.get(scope, False)
         if fault == "files-elsewhere" and what == "page":
             self.healthy(what, segment, files_at=self.server.other_origin)

@@ -381,3 +381,24 @@ def test_a_quarantined_project_is_named_not_missing(
     assert finding["severity"] == "fail"
     assert "quarantined" in str(finding["summary"]) and "under review" in str(finding["summary"])
     assert "package.version-not-found" not in run.ids
+
+
+@pytest.mark.parametrize(("fault", "finding_id"), list(TRANSPORT.items())[:6])
+def test_a_failed_configuration_request_is_that_failure_not_a_refusal(
+    faults: Faults, monkeypatch: pytest.MonkeyPatch, fault: str, finding_id: str
+) -> None:
+    """With admin credentials, `check` reads the manager's configuration: a request that got
+    no usable answer is a failure naming it, not "the user is not an administrator"."""
+    _env(monkeypatch)
+    monkeypatch.setenv("ASDIAG_ADMIN_PASSWORD", PASSWORD)
+    manager = faults.base(f"admin-{fault}") + "/artifactory/api/pypi/catalog-remote/simple/"
+    run = check(
+        faults, "none-healthy", "--manager-url", manager, "--manager-username", ORG_ID,
+        "--admin-username", ORG_ID, "--only", "manager",
+    )  # fmt: skip
+    assert run.exit_code == 1, run.stdout
+    finding = run.finding(finding_id)
+    assert str(finding["summary"]).startswith(
+        "The configuration API, for repository catalog-remote"
+    )
+    assert "manager.admin-api-forbidden" not in run.ids
