@@ -109,12 +109,16 @@ class _Gate:
         self.resume_at = 0.0
         self.stopped = ""
 
-    def wait(self) -> None:
+    def wait(self, deadline: Deadline | None = None) -> None:
+        """Return when the pause is over; raise when the index stopped the batch, or when the
+        command's deadline comes first."""
         while True:
             with self._lock:
                 if self.stopped:
                     raise RateLimitStop(self.stopped)
                 delay = self.resume_at - time.monotonic()
+            if deadline is not None and time.monotonic() + max(delay, 0) >= deadline.at:
+                raise RateLimitStop(f"the command's deadline of {deadline.seconds:g} s passed")
             if delay <= 0:
                 return
             time.sleep(min(delay, 0.25))  # the pause the server asked for, not a sync device
@@ -166,7 +170,7 @@ class GatedClient(HttpClient):
     ) -> FetchResult:
         result: FetchResult | None = None
         for _ in range(3):
-            self.gate.wait()
+            self.gate.wait(self.options.deadline)
             result = super().get(
                 url, probe=probe, credentials=credentials, accept=accept, byte_range=byte_range
             )
@@ -415,8 +419,11 @@ def _cut_by_deadline(outcome: Outcome, deadline: Deadline) -> Outcome:
     """A project whose requests the deadline stopped was not checked: it joins the list of
     what could not be finished, instead of a finding of its own per project."""
     result = outcome.result
-    if result is None or not any(f.id == "run.deadline-reached" for f in result.findings):
+    cut = {"run.deadline-reached"}
+    if result is None or not cut & {f.id for f in result.findings}:
         return outcome
+    if any(f.id not in (*cut, "package.name-not-normalized") for f in result.findings):
+        return outcome  # the page was judged; only a file probe was cut, and says so
     return replace(
         outcome,
         result=None,

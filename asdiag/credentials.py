@@ -39,6 +39,8 @@ from asdiag.errors import EXIT_FAILED, AsdiagError
 from asdiag.redact import Redactor, Secret, redact_url
 
 KEYRING_TIMEOUT = 5.0
+#: How long `asdiag login` may spend checking the password before it stores it.
+LOGIN_DEADLINE = 60.0
 T = TypeVar("T")
 
 
@@ -347,6 +349,7 @@ def verify_password(
     """
     from asdiag.http import (
         BasicCredentials,
+        Deadline,
         HttpClient,
         HttpOptions,
         choose_ca_bundle,
@@ -355,7 +358,10 @@ def verify_password(
     from asdiag.urls import Origin
 
     bundle = choose_ca_bundle(ca_bundle, ca_bundle_source, environ)
-    options = HttpOptions(timeout, bundle, choose_proxy(simple_url, environ))
+    # One request, redirects included, bounded like a command: never a hang at the prompt.
+    options = HttpOptions(
+        timeout, bundle, choose_proxy(simple_url, environ), deadline=Deadline(LOGIN_DEADLINE)
+    )
     with HttpClient(options, redactor) as client:
         fetched = client.get(
             simple_url,

@@ -1,13 +1,17 @@
 """The only module that talks to the network: DNS lookups and HTTP requests.
 
-It builds the one httpx client asdiag uses, with explicit connect and read timeouts, the
-``asdiag/<version>`` User-Agent, TLS verification that cannot be turned off (a CA bundle chosen
-from ``--ca-bundle``, ``SSL_CERT_FILE``, ``REQUESTS_CA_BUNDLE``, ``SSL_CERT_DIR`` or certifi, and
-reported), and the proxy the environment asks for (reported too). httpx's own environment
-handling is off (``trust_env=False``) so that both choices are made, and explained, here.
+It builds the one httpx client asdiag uses, with a time limit on each request as a whole (name
+lookup, connect, TLS, head and body: see :class:`_DeadlineStream`) and the command's deadline
+over them all, the ``asdiag/<version>`` User-Agent, TLS verification that cannot be turned off
+(a CA bundle chosen from ``--ca-bundle``, ``SSL_CERT_FILE``, ``REQUESTS_CA_BUNDLE``,
+``SSL_CERT_DIR`` or certifi, and reported), and the proxy the environment asks for (reported
+too). httpx's own environment handling is off (``trust_env=False``) so that both choices are
+made, and explained, here.
 
-Redirects are followed by asdiag, one hop at a time, so that each is recorded and credentials are
-attached only to the origin they belong to, and never over plain http to another machine.
+Redirects are followed by asdiag, one hop at a time, so that each is recorded. Credentials carry
+the origin they were configured for and are attached only to a request to that origin, at every
+hop and whatever the URL came from, and never in clear over plain http to another machine or a
+proxy that is not this one.
 Bodies are read with a size cap. Network failures become :class:`Failure` data, classified for
 the checks; nothing here raises for an outcome a server can cause.
 """
@@ -283,8 +287,9 @@ def read_unverified_certificate(host: str, port: int, timeout: float) -> Certifi
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE
     try:
+        address = lookup(host, port, timeout)[0]
         with (
-            socket.create_connection((host, port), timeout=timeout) as sock,
+            socket.create_connection((address, port), timeout=timeout) as sock,
             context.wrap_socket(sock, server_hostname=host) as tls,
         ):
             der = tls.getpeercert(binary_form=True)
@@ -304,7 +309,8 @@ def read_unverified_certificate(host: str, port: int, timeout: float) -> Certifi
 
 @dataclass(frozen=True)
 class Deadline:
-    """A command's overall time limit: no request starts after it, none runs past it."""
+    """A command's overall time limit: no request starts after it, and a running one is cut at
+    it (each socket operation, name lookups included, gets only the time left)."""
 
     seconds: float
     started: float = field(default_factory=time.monotonic)
@@ -315,6 +321,10 @@ class Deadline:
 
     def passed(self) -> bool:
         return time.monotonic() >= self.at
+
+    def left(self, limit: float) -> float:
+        """``limit`` seconds, or less when the deadline comes first (never negative)."""
+        return max(0.0, min(limit, self.at - time.monotonic()))
 
 
 class _RequestDeadline(threading.local):
@@ -487,7 +497,9 @@ def classify_transport_error(exc: Exception, *, in_body: bool = False) -> Failur
 _TIMEOUTS = frozenset(
     {FailureKind.CONNECT_TIMEOUT, FailureKind.READ_TIMEOUT, FailureKind.SLOW_BODY}
 )
-#: What a request can raise for an outcome a server (or a hostile ``Location``) causes.
+#: What a request can raise for an outcome a server causes. ValueError too: httpx prepares the
+#: next request of every redirect, and a hostile ``Location`` (``//XN--0``) raises a
+#: UnicodeError there, even with redirects off.
 _NETWORK_ERRORS = (httpx.HTTPError, httpx.InvalidURL, httpcore.TimeoutException, ValueError)
 
 
@@ -672,19 +684,13 @@ class HttpClient:
         status: int | None = None
         body_started = started
         received = [0]
-        try:
+        try:  # only httpx's work in here: a bug of asdiag's is a crash, never "the network"
             with self._client.stream("GET", url, headers=headers) as raw:
                 status = raw.status_code
+                raw_headers = raw.headers
                 certificate = self._peer_certificate(raw)
                 body_started = time.perf_counter()
                 body, truncated = self._read_capped(raw, cap, received)
-                response = Response(
-                    url=shown_url,
-                    status=raw.status_code,
-                    headers=self._redacted_headers(raw.headers),
-                    body=body,
-                    truncated=truncated,
-                )
         except _NETWORK_ERRORS as exc:
             in_body = status is not None
             kind = classify_transport_error(exc, in_body=in_body)
@@ -694,9 +700,11 @@ class HttpClient:
             certificate = None
             if kind is FailureKind.TLS and self.options.proxy.url is None:
                 origin = Origin.of(url)
-                certificate = read_unverified_certificate(
-                    origin.host, origin.port, self.options.timeout
-                )
+                limit = self.options.timeout
+                if self.options.deadline is not None:
+                    limit = self.options.deadline.left(limit)
+                if limit > 0:
+                    certificate = read_unverified_certificate(origin.host, origin.port, limit)
             seconds = time.perf_counter() - (body_started if in_body else started)
             failure = Failure(kind, message, certificate, status, received[0], seconds)
             exchange = Exchange(
@@ -713,6 +721,13 @@ class HttpClient:
             return FetchResult((exchange,), failure=failure)
         finally:
             _REQUEST_DEADLINE.at = None
+        response = Response(
+            url=shown_url,
+            status=status,
+            headers=self._redacted_headers(raw_headers),
+            body=body,
+            truncated=truncated,
+        )
         exchange = Exchange(
             probe=probe,
             method="GET",

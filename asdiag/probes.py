@@ -27,7 +27,8 @@ def gather(
     """Run the probes against ``url``; never raises for what the network does."""
     dns = None
     if proxy.url is None:
-        dns = resolve_host(url.host, url.port, options.timeout)
+        limit = options.deadline.left(options.timeout) if options.deadline else options.timeout
+        dns = resolve_host(url.host, url.port, limit)
         if dns.error:
             return Evidence(dns=dns)
     ca_bundle = (

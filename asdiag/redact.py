@@ -168,11 +168,15 @@ class Redactor:
         """Learn a secret that is shown as ``name`` (``${GITHUB_TOKEN}``) rather than masked."""
         if len(value) >= _MIN_SECRET_LENGTH:
             self._named[value] = name
-            self.add(value)
+            if not _UUID.match(value):  # an organisation id is named, never masked
+                self.add(value)
 
     def _names(self, text: str, *, distinctive_only: bool) -> str:
+        """Named values replaced by their names; with ``distinctive_only`` (asdiag's own text),
+        only those no sentence could hold: not a word, a number, or a UUID (an organisation id
+        from ``${ORG_ID}`` is quoted in asdiag's sentences and is no secret)."""
         for value, name in sorted(self._named.items(), key=lambda item: -len(item[0])):
-            if not distinctive_only or not _PROSE_LIKE.match(value):
+            if not distinctive_only or not (_PROSE_LIKE.match(value) or _UUID.match(value)):
                 text = text.replace(value, name)
         return text
 

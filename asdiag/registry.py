@@ -1030,11 +1030,14 @@ KINDS: tuple[FindingKind, ...] = (
         "requirements.not-checked",
         S.ERROR,
         "Some projects were not checked",
-        "The index answered 429 and asked for a longer pause than asdiag waits, so the batch "
-        "stopped sending requests. The projects listed were not checked; nothing is guessed "
-        "about them.",
-        "Run asdiag again after the time in Retry-After; check fewer packages at once; look for "
-        "what else spends the rate limit (manager caching off, CI without a cache).",
+        "The batch stopped sending requests: the index answered 429 and asked for a longer "
+        "pause than asdiag waits (or gave no Retry-After), or the command's deadline "
+        "(--deadline) passed. The projects listed were not checked; nothing is guessed about "
+        "them.",
+        "After a 429: run asdiag again after the time in Retry-After, check fewer packages at "
+        "once, and look for what else spends the rate limit (manager caching off, CI without a "
+        "cache). After the deadline: raise --deadline, or find the slow server in the other "
+        "findings.",
     ),
 )
 

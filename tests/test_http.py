@@ -18,6 +18,8 @@ import httpx
 import pytest
 import respx
 import trustme
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from asdiag import __version__
 from asdiag.errors import UsageError
@@ -563,3 +565,31 @@ def test_resolve_host_gives_up_on_a_stuck_resolver(stuck_resolver):
     dns = resolve_host("stuck.example", 443, 0.2)
     assert dns.addresses == ()
     assert dns.error == "no answer within 0.2 s"
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    location=st.one_of(
+        st.text(max_size=40),
+        st.builds(
+            lambda scheme, host, rest: f"{scheme}{host}{rest}",
+            st.sampled_from(["http://", "https://", "//", "ftp://", "", "HTTPS://", "http:/"]),
+            st.sampled_from(
+                ["catalog.example", "[::1", "[::1]", "h:99999", "h:x", "xn--e.example", "", "@h"]
+            ),
+            st.text(max_size=12),
+        ),
+    )
+)
+def test_any_location_header_ends_in_an_answer_or_a_failure(location, small_ca_bundle):
+    """A hostile redirect never escapes the client as an exception."""
+    options = HttpOptions(1.0, small_ca_bundle, ProxyChoice(None), max_redirects=2)
+    with respx.mock(assert_all_called=False) as mock:
+        # respx encodes header values as ASCII; a real server's bytes arrive as latin-1.
+        value = location.encode("ascii", "replace").decode().replace("\n", "").replace("\r", "")
+        mock.route().respond(302, headers={"Location": value})
+        with HttpClient(options, Redactor()) as client:
+            result = client.get(HOME, probe="p", credentials=CREDENTIALS)
+    assert result.response is not None or result.failure is not None
+    sent = [e for e in result.exchanges if e.sent_credentials]
+    assert all(Origin.of(e.url) == CREDENTIALS.origin for e in sent)

@@ -209,3 +209,62 @@ def test_secret_equality_and_truth():
     assert len({Secret("a-value"), Secret("a-value")}) == 1
     assert not Secret("")
     assert Secret("x")
+
+
+def test_a_named_value_is_shown_by_its_name_in_outside_text_and_urls():
+    redactor = Redactor()
+    redactor.add_named("ghp_x7Qm2LrT9vWc4Zp8Kd1Ns6Hb", "${GH_TOKEN}")
+    assert redactor.text("line: --index-url https://h/ghp_x7Qm2LrT9vWc4Zp8Kd1Ns6Hb/simple") == (
+        "line: --index-url https://h/${GH_TOKEN}/simple"
+    )
+    assert redactor.url("https://h/ghp_x7Qm2LrT9vWc4Zp8Kd1Ns6Hb/s") == "https://h/${GH_TOKEN}/s"
+    assert redactor.output("token ghp_x7Qm2LrT9vWc4Zp8Kd1Ns6Hb") == "token ${GH_TOKEN}"
+
+
+@pytest.mark.parametrize("value", ["dev", "3.11", "b5865a43-1f24-48df-b6f3-8c932c7aae29"])
+def test_a_named_value_that_prose_can_hold_never_rewrites_asdiags_sentences(value):
+    redactor = Redactor()
+    redactor.add_named(value, "${VAR}")
+    sentence = f"The username is not the organisation id {value} on Python 3.11 in dev."
+    assert redactor.output(sentence) == sentence
+    assert redactor.text(f"config: {value}") == "config: ${VAR}"
+
+
+@pytest.mark.parametrize("password", ["wrong", "password", "admin", "index"])
+def test_an_ordinary_word_password_never_rewrites_prose_but_never_shows_in_a_url(password):
+    redactor = Redactor()
+    redactor.add(password, username="org")
+    sentence = "The password is wrong; see the admin index for the password."
+    assert redactor.output(sentence) == sentence
+    assert redactor.url(f"https://org:{password}@h/simple/") == "https://org:****@h/simple/"
+    assert password not in redactor.text(f"body: invalid {password}")
+
+
+def test_basic_authentication_is_prose_not_a_credential():
+    assert Redactor().output("HTTP Basic authentication failed") == (
+        "HTTP Basic authentication failed"
+    )
+    assert Redactor().output("Authorization: Basic dXNlcjpwYXNz") == "Authorization: Basic ****"
+    assert Redactor().output("sent Basic dXNlcjpwYXNzd29yZA==") == "sent Basic ****"
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        (
+            "https://ghp_abcdefghijklmnop12345:x-oauth-basic@github.com/x",
+            "https://****:****@github.com/x",
+        ),
+        ("https://x-access-token:s3cr3t@github.com/x", "https://x-access-token:****@github.com/x"),
+        ("https://TOKEN@h/x", "https://****@h/x"),
+        ("https://tok:@h/x", "https://****:@h/x"),
+        ("https://org:pw@h/x", "https://org:****@h/x"),
+        (
+            "https://b5865a43-1f24-48df-b6f3-8c932c7aae29:pw@h/x",
+            "https://b5865a43-1f24-48df-b6f3-8c932c7aae29:****@h/x",
+        ),
+        ("https://${GH_TOKEN}:x-oauth-basic@h/x", "https://${GH_TOKEN}:****@h/x"),
+    ],
+)
+def test_a_token_in_the_user_part_is_masked(url, shown):
+    assert Redactor().url(url) == shown
