@@ -351,6 +351,7 @@ def diagnose_requirements(
     }
     roots = {name: _Roots(client) for name, client in clients.items()}
     work = [(job, index) for job in jobs for index in indexes]
+    formats = parsed.formats
     done = 0
     lock = threading.Lock()
 
@@ -362,9 +363,10 @@ def diagnose_requirements(
             targets=job.targets,
             requested_platforms=options.requested_platforms,
             requested_pythons=options.requested_pythons,
-            pre=options.pre,
+            pre=options.pre or parsed.pre,  # --pre in a file applies to every project, as in pip
             rows=1,
             probe_files=options.probe_files,
+            formats=formats.allowed(job.request.project),
         )
         try:
             if deadline.passed():

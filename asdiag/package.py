@@ -199,11 +199,19 @@ def _admits(requires_python: str | None, python: Version) -> bool:
         return True  # pip ignores an unparseable Requires-Python too
 
 
-def releases(page: ProjectPage, project: str) -> tuple[tuple[Release, ...], tuple[str, ...]]:
-    """Group the page's files by version, newest first; notes for files that cannot be read."""
+def releases(
+    page: ProjectPage, project: str, formats: frozenset[str] = frozenset({"binary", "source"})
+) -> tuple[tuple[Release, ...], tuple[str, ...]]:
+    """Group the page's files by version, newest first; notes for files that cannot be read,
+    or that ``formats`` (``--only-binary`` / ``--no-binary``) keeps pip from using."""
     by_version: dict[Version, list[DistFile]] = {}
     notes = list(page.notes)
     for dist in page.files:
+        wheel = dist.filename.endswith(".whl")
+        if ("binary" if wheel else "source") not in formats:
+            flag = "--no-binary" if wheel else "--only-binary"
+            notes.append(f"{dist.filename}: ignored because of {flag} in the requirements")
+            continue
         read = file_version(
             dist.filename, project, egg=dist.egg, path=unquote(urlsplit(dist.url).path)
         )
@@ -268,6 +276,9 @@ class Options:
     rows: int = 3
     #: One-byte GETs of each target's file (``asdiag requirements`` only with --probe-files).
     probe_files: bool = True
+    #: What pip may install for this project: ``binary`` (wheels) and ``source`` (sdists),
+    #: narrowed by a requirements file's ``--only-binary`` / ``--no-binary``.
+    formats: frozenset[str] = frozenset({"binary", "source"})
 
 
 def matching(request: PackageRequest, found: tuple[Release, ...], pre: bool) -> tuple[Release, ...]:
@@ -291,7 +302,7 @@ def decide(
     evidence: tuple[Exchange, ...],
 ) -> tuple[PackageResult, tuple[DistFile, ...]]:
     """The findings and matrix for one page, and the files worth probing."""
-    found, notes = releases(page, request.project)
+    found, notes = releases(page, request.project, options.formats)
     findings: list[Finding] = list(_status_findings(request, page, evidence))
     versions = tuple(str(r.version) for r in found)
     candidates = matching(request, found, options.pre)

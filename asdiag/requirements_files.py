@@ -41,7 +41,15 @@ from packaging.markers import (
 from packaging.pylock import Package, Pylock, PylockValidationError, is_valid_pylock_path
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
-from packaging.utils import NormalizedName, canonicalize_name
+from packaging.utils import (
+    InvalidSdistFilename,
+    InvalidWheelFilename,
+    NormalizedName,
+    canonicalize_name,
+    parse_sdist_filename,
+    parse_wheel_filename,
+)
+from packaging.version import InvalidVersion
 
 from asdiag.platforms import PRESETS
 from asdiag.redact import Redactor, redact_url
@@ -185,10 +193,17 @@ class Entry:
     #: pylock: what its ``extras``/``dependency_groups`` markers are evaluated against.
     lock_scope: LockScope | None = None
 
+    #: For a URL, a path or an editable without ``name @``: the project pip will install from
+    #: it, when its ``#egg=`` fragment or its wheel or sdist file name says (else None).
+    link_project: NormalizedName | None = None
+
     @property
     def project(self) -> NormalizedName | None:
-        """The canonical project name, None when there is no requirement."""
-        return canonicalize_name(self.requirement.name) if self.requirement else None
+        """The canonical project name: the requirement's, or the one a link names; None when
+        neither says."""
+        if self.requirement is not None:
+            return canonicalize_name(self.requirement.name)
+        return self.link_project
 
     @property
     def shown_text(self) -> str:
@@ -258,6 +273,50 @@ class OptionLine:
 
 
 @dataclass(frozen=True)
+class FormatControl:
+    """``--no-binary`` and ``--only-binary`` as pip's ``FormatControl`` holds them: project
+    names (canonical) or ``:all:``."""
+
+    no_binary: frozenset[str] = frozenset()
+    only_binary: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, options: Iterable[OptionLine]) -> FormatControl:
+        """The options in file order, as pip's ``handle_mutual_excludes`` applies them: a name
+        in one set leaves the other; ``:all:`` empties the other; ``:none:`` empties its own."""
+        sets: dict[str, set[str]] = {"--no-binary": set(), "--only-binary": set()}
+        for line in options:
+            if line.option not in sets:
+                continue
+            own = sets[line.option]
+            other = sets["--only-binary" if line.option == "--no-binary" else "--no-binary"]
+            for value in (v.strip() for v in line.value.split(",") if v.strip()):
+                if value == ":all:":
+                    own.clear()
+                    own.add(":all:")
+                    other.clear()
+                elif value == ":none:":
+                    own.clear()
+                else:
+                    name = canonicalize_name(value)
+                    other.discard(name)
+                    own.add(name)
+        return cls(frozenset(sets["--no-binary"]), frozenset(sets["--only-binary"]))
+
+    def allowed(self, project: str) -> frozenset[str]:
+        """pip's ``get_allowed_formats``: ``binary`` (wheels) and/or ``source`` (sdists)."""
+        if project in self.only_binary:
+            return frozenset({"binary"})
+        if project in self.no_binary:
+            return frozenset({"source"})
+        if ":all:" in self.only_binary:
+            return frozenset({"binary"})
+        if ":all:" in self.no_binary:
+            return frozenset({"source"})
+        return frozenset({"binary", "source"})
+
+
+@dataclass(frozen=True)
 class ParsedFiles:
     """Everything read from the files given, in the order pip would meet it."""
 
@@ -270,6 +329,15 @@ class ParsedFiles:
     options: tuple[OptionLine, ...] = ()
     #: The ``${VAR}`` variables the files expanded, and their values: secrets to redact.
     expanded: Mapping[str, str] = field(default_factory=dict, repr=False)
+
+    @property
+    def pre(self) -> bool:
+        """Whether a file says ``--pre``: pip then considers pre-releases for every project."""
+        return any(line.option == "--pre" for line in self.options)
+
+    @property
+    def formats(self) -> FormatControl:
+        return FormatControl.of(self.options)
 
 
 # --- file kinds ---------------------------------------------------------------------------------
@@ -322,6 +390,24 @@ def _link_kind(url: str) -> str:
     return UNCHECKABLE_VCS if "+" in scheme else UNCHECKABLE_URL
 
 
+def link_project(link: str) -> NormalizedName | None:
+    """The project a bare URL, path or editable installs, as far as its text says: the
+    ``#egg=`` fragment (pip's way to name a VCS or directory requirement), else a wheel's or an
+    sdist's file name. pip learns the rest only by building it."""
+    base, _, fragment = link.partition("#")
+    egg = re.search(r"(?:^|&)egg=([^&]+)", fragment)
+    if egg:
+        name = re.split(r"[\[<>=!~;\s]", egg[1], maxsplit=1)[0]
+        return canonicalize_name(name) if name else None
+    filename = urllib.parse.unquote(base.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1])
+    try:
+        if filename.endswith(".whl"):
+            return parse_wheel_filename(filename)[0]
+        return parse_sdist_filename(filename)[0]
+    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
+        return None
+
+
 def _looks_like_path(text: str) -> bool:
     """pip's ``_looks_like_path``, for both separators: a file may be written for Windows."""
     return "/" in text or "\\" in text or text.startswith(".")
@@ -372,15 +458,24 @@ def _parse_requirement(text: str) -> _Parsed | str:
                 return f"invalid marker in {name_part!r}: {_first_line(exc)}"
         kind = _link_kind(name_part) if scheme is not None else UNCHECKABLE_PATH
         return _Parsed(None, kind, marker)
+    if pep508_url:
+        # pip splits the marker off at the first ";" before parsing ``name @ URL``, so that
+        # ``x @ https://h/x.whl;python_version<"3.12"`` has its marker (packaging alone would
+        # take the ";" into the URL); ``text`` is then parsed without it.
+        text = name_part
+        marker_text = after.strip()
+    else:
+        marker_text = ""
     try:
         requirement = Requirement(text)
-    except InvalidRequirement as exc:
+        marker = Marker(marker_text) if marker_text else requirement.marker
+    except (InvalidRequirement, InvalidMarker) as exc:
         hint = ""
         if "=" in text and not any(op in text for op in ("~=", "==", "!=", "<", ">")):
             hint = " (= is not a valid operator; did you mean ==?)"  # pip's hint too
         return f"invalid requirement {text!r}: {_first_line(exc)}{hint}"
     uncheckable = _link_kind(requirement.url) if requirement.url else ""
-    return _Parsed(requirement, uncheckable, requirement.marker)
+    return _Parsed(requirement, uncheckable, marker)
 
 
 # --- reading ------------------------------------------------------------------------------------
@@ -542,6 +637,9 @@ class _Reader:
                 hashes=tuple(hashes),
                 uncheckable=parsed.uncheckable,
                 marker=parsed.marker,
+                link_project=None
+                if parsed.requirement
+                else link_project(args.split(";")[0].strip()),
             )
         )
 
@@ -553,7 +651,15 @@ class _Reader:
             return
         if len(editables) > 1:
             self.problem(origin, "several -e values on one line: pip reads only the first")
-        self.entries.append(Entry(None, editables[0], origin, uncheckable=UNCHECKABLE_EDITABLE))
+        self.entries.append(
+            Entry(
+                None,
+                editables[0],
+                origin,
+                uncheckable=UNCHECKABLE_EDITABLE,
+                link_project=link_project(editables[0]),
+            )
+        )
 
     def read_include_line(
         self, origin: Origin, options: Any, ancestors: dict[str, str | None]

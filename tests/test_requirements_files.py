@@ -20,6 +20,7 @@ from asdiag.requirements_files import (
     UNCHECKABLE_URL,
     UNCHECKABLE_VCS,
     Entry,
+    FormatControl,
     IndexLine,
     OptionLine,
     Origin,
@@ -776,3 +777,75 @@ def test_a_toml_integer_too_long_to_read_is_a_problem(work: Path) -> None:
     write(work / "pylock.toml", "lock-version = " + "1" * 4301 + "\n")
     parsed = read_requirement_files(["pylock.toml"], environ={})
     assert parsed.problems == ("pylock.toml: not valid TOML (an integer is too long to read)",)
+
+
+def test_a_project_pip_installs_from_a_link_is_not_looked_up_in_the_index(work: Path) -> None:
+    """pip installs x from the wheel, the sdist or the repository and never asks the index for
+    it: a plain `x` beside the link must not be reported missing from the index."""
+    write(
+        work / "r.txt",
+        "./wheels/Demo_Core-1.0-py3-none-any.whl\n"
+        "demo-core>=1\n"
+        "git+https://example.org/tool.git@v2#egg=Tool[cli]\n"
+        "tool\n"
+        "https://example.org/dist/sdist_pkg-2.0.tar.gz\n"
+        "sdist-pkg\n"
+        "-e ./src#egg=mine\n"
+        "mine\n"
+        "./somewhere\n"
+        "requests\n",
+    )
+    parsed = read_requirement_files(["r.txt"], environ={})
+    assert [e.link_project for e in parsed.entries if e.requirement is None] == [
+        "demo-core",
+        "tool",
+        "sdist-pkg",
+        "mine",
+        None,
+    ]
+    assert names(projects_for(parsed, LINUX_312)) == ["requests"]
+
+
+_FORMAT_VALUES = st.lists(
+    st.sampled_from([":all:", ":none:", "demo", "Demo_Pkg", "other", "demo,other"]),
+    min_size=1,
+    max_size=3,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from(["--no-binary", "--only-binary"]), _FORMAT_VALUES),
+        max_size=5,
+    )
+)
+def test_format_control_is_pips(lines: list[tuple[str, list[str]]]) -> None:
+    """The same options, given to pip's own FormatControl, allow the same formats."""
+    from pip._internal.models.format_control import FormatControl as PipFormatControl
+
+    pip = PipFormatControl(set(), set())
+    ours_lines = []
+    for option, values in lines:
+        for value in values:
+            target, other = (
+                (pip.no_binary, pip.only_binary)
+                if option == "--no-binary"
+                else (pip.only_binary, pip.no_binary)
+            )
+            PipFormatControl.handle_mutual_excludes(value, target, other)
+            ours_lines.append(OptionLine(option, value, Origin("r.txt")))
+    ours = FormatControl.of(ours_lines)
+    for project in ("demo", "demo-pkg", "other", "unrelated"):
+        assert ours.allowed(project) == pip.get_allowed_formats(project), (project, lines)
+
+
+def test_a_marker_right_after_a_pep508_url_is_read_as_pip_reads_it(work: Path) -> None:
+    write(work / "r.txt", 'x @ https://h.example/x-1.0-py3-none-any.whl;python_version<"3.12"\n')
+    parsed = read_requirement_files(["r.txt"], environ={})
+    assert parsed.problems == ()
+    (entry,) = parsed.entries
+    assert entry.requirement is not None
+    assert entry.requirement.url == "https://h.example/x-1.0-py3-none-any.whl"
+    assert str(entry.marker) == 'python_version < "3.12"'
+    assert not entry.applies(LINUX_312)

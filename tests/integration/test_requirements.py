@@ -247,3 +247,36 @@ def test_a_lock_file_s_exact_versions_and_files(catalog: Lab, tmp_path: Path) ->
     assert "py3-none-any" not in missing["summary"]
     assert ids_of(rows["typing-extensions"]) == {"package.ok"}
     assert run.exit_code == 1
+
+
+def test_a_project_installed_from_a_file_or_a_repository_is_not_called_missing(
+    catalog: Lab, tmp_path: Path
+) -> None:
+    """The lab's catalog does not hold these projects; pip would never ask it for them."""
+    path = tmp_path / "requirements.txt"
+    path.write_text(
+        "./wheels/nowhere_local-1.0-py3-none-any.whl\n"
+        "nowhere-local\n"
+        "git+https://example.org/tool.git#egg=nowhere-vcs\n"
+        "nowhere-vcs==2.0\n",
+        encoding="utf-8",
+    )
+    run = requirements(str(path))
+    assert run.exit_code == 0, run.stdout
+    assert packages(run) == {}
+    assert "requirements.uncheckable" in run.ids
+    assert not [e for e in run.document["requests"] if "nowhere" in str(e["url"])]
+
+
+def test_file_options_change_the_verdict_as_they_change_pips(catalog: Lab, tmp_path: Path) -> None:
+    """`--pre` in the file: pip installs numpy 2.4.0rc1. `--only-binary :all:`: pip cannot
+    install sdist-only docopt."""
+    path = tmp_path / "requirements.txt"
+    path.write_text("--pre\n--only-binary :all:\nnumpy\ndocopt\n", encoding="utf-8")
+    run = requirements(str(path), "--platform", "linux", "--python", "3.12")
+    rows = packages(run)
+    numpy_ok = next(f for f in rows["numpy"]["findings"] if f["id"] == "package.ok")
+    assert "newest 2.4.0rc1" in numpy_ok["summary"]
+    docopt = next(f for f in rows["docopt"]["findings"] if f["id"] == "package.version-not-found")
+    assert "--only-binary" in docopt["detail"]
+    assert run.exit_code == 1
