@@ -22,12 +22,13 @@ redacts its ``repr``, and problems are redacted before they are kept.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import tomllib
 import urllib.parse
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -49,7 +50,7 @@ from packaging.utils import (
     parse_sdist_filename,
     parse_wheel_filename,
 )
-from packaging.version import InvalidVersion
+from packaging.version import InvalidVersion, Version
 
 from asdiag.platforms import PRESETS
 from asdiag.redact import Redactor, redact_url
@@ -165,6 +166,35 @@ class LockScope:
 
     extras: frozenset[str] = frozenset()
     dependency_groups: frozenset[str] = frozenset()
+    #: The lock's own limits (PEP 751 ``requires-python``, ``environments``) and the package's
+    #: ``requires-python``: an installer refuses the lock, or skips the package, outside them.
+    requires_python: SpecifierSet | None = None
+    environments: tuple[Marker, ...] | None = None
+    package_requires_python: SpecifierSet | None = None
+
+    def admits(self, environment: Mapping[str, str]) -> bool:
+        """Whether an installer would install this package in ``environment`` as far as the
+        lock's and the package's limits go (packaging's ``Pylock.select`` order). A target is
+        one Python ``X.Y``: a limit admits it when some ``X.Y.z`` meets it."""
+        python = environment.get("python_version", "")
+        for limit in (self.requires_python, self.package_requires_python):
+            if limit is not None and python and not _admits_python(limit, python):
+                return False
+        if self.environments is None:
+            return True
+        try:
+            return any(
+                marker.evaluate(dict(environment), context="requirement")
+                for marker in self.environments
+            )
+        except (UndefinedComparison, UndefinedEnvironmentName):
+            return True  # as for a requirement's marker: check one project too many
+
+
+@functools.lru_cache(maxsize=256)
+def _admits_python(limit: SpecifierSet, python: str) -> bool:
+    """Whether some ``python``.z release (``3.12`` -> 3.12.0 ... 3.12.39) meets ``limit``."""
+    return any(limit.contains(Version(f"{python}.{patch}")) for patch in range(40))
 
 
 @dataclass(frozen=True)
@@ -217,6 +247,8 @@ class Entry:
         so pass a complete one. A marker that cannot be evaluated (a comparison packaging calls
         undefined) counts as true: triage would rather check one project too many.
         """
+        if self.lock_scope is not None and not self.lock_scope.admits(environment):
+            return False
         if self.marker is None:
             return True
         try:
@@ -724,7 +756,15 @@ class _Reader:
         except PylockValidationError as exc:
             self.problem(path, f"not a valid PEP 751 lock ({_first_line(exc)})")
             return
-        scope = LockScope(frozenset(lock.extras or ()), frozenset(lock.dependency_groups or ()))
+        # Everything the lock can install: every extra, every group, the default ones too (PEP
+        # 751 advises keeping default-groups out of dependency-groups).
+        groups = {*(lock.dependency_groups or ()), *(lock.default_groups or ())}
+        scope = LockScope(
+            frozenset(lock.extras or ()),
+            frozenset(groups),
+            lock.requires_python,
+            tuple(lock.environments) if lock.environments is not None else None,
+        )
         lines = _pylock_package_lines(text)
         if len(lines) != len(lock.packages):
             lines = [None] * len(lock.packages)  # an inline-table layout: no line per package
@@ -935,7 +975,7 @@ def _pylock_entry(package: Package, origin: Origin, scope: LockScope) -> Entry:
         pinned_files=tuple(files),
         uncheckable=uncheckable,
         marker=package.marker,
-        lock_scope=scope,
+        lock_scope=replace(scope, package_requires_python=package.requires_python),
     )
 
 

@@ -849,3 +849,103 @@ def test_a_marker_right_after_a_pep508_url_is_read_as_pip_reads_it(work: Path) -
     assert entry.requirement.url == "https://h.example/x-1.0-py3-none-any.whl"
     assert str(entry.marker) == 'python_version < "3.12"'
     assert not entry.applies(LINUX_312)
+
+
+LIMITED_LOCK = """\
+lock-version = "1.0"
+created-by = "test"
+requires-python = ">=3.12"
+environments = ["sys_platform == 'linux'", "sys_platform == 'darwin'"]
+default-groups = ["dev"]
+
+[[packages]]
+name = "everywhere"
+version = "1.0"
+[[packages.wheels]]
+name = "everywhere-1.0-py3-none-any.whl"
+url = "https://files.example/everywhere-1.0-py3-none-any.whl"
+hashes = {sha256 = "aa"}
+
+[[packages]]
+name = "newer-python"
+version = "2.0"
+requires-python = ">=3.13"
+[[packages.wheels]]
+name = "newer_python-2.0-py3-none-any.whl"
+url = "https://files.example/newer_python-2.0-py3-none-any.whl"
+hashes = {sha256 = "bb"}
+
+[[packages]]
+name = "dev-tool"
+version = "3.0"
+marker = "'dev' in dependency_groups"
+[[packages.wheels]]
+name = "dev_tool-3.0-py3-none-any.whl"
+url = "https://files.example/dev_tool-3.0-py3-none-any.whl"
+hashes = {sha256 = "cc"}
+"""
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        (LINUX_312, ["everywhere", "dev-tool"]),
+        (marker_environment("linux", "linux", (3, 13)), ["everywhere", "newer-python", "dev-tool"]),
+        (MACOS_312, ["everywhere", "dev-tool"]),
+        (WINDOWS_312, []),  # no environment of the lock matches
+        (marker_environment("linux", "linux", (3, 11)), []),  # the lock's requires-python
+    ],
+)
+def test_a_lock_bounds_the_targets_it_is_judged_for(
+    work: Path, environment: dict[str, str], expected: list[str]
+) -> None:
+    """PEP 751: requires-python and environments refuse the lock; a package's requires-python
+    and marker skip it; default-groups count though the lock does not list them again."""
+    write(work / "pylock.toml", LIMITED_LOCK)
+    parsed = read_requirement_files(["pylock.toml"], environ={})
+    assert parsed.problems == ()
+    assert names(projects_for(parsed, environment)) == expected
+
+
+@pytest.mark.parametrize(
+    "environment",
+    [
+        LINUX_312,
+        marker_environment("linux", "linux", (3, 13)),
+        MACOS_312,
+        WINDOWS_312,
+        marker_environment("linux", "linux", (3, 11)),
+    ],
+)
+def test_the_lock_limits_agree_with_packaging_pylock_select(
+    work: Path, environment: dict[str, str]
+) -> None:
+    """packaging's own installer logic (Pylock.select), with every group asked for, picks the
+    same packages (or refuses the lock) for each target. (Without newer-python: for a package
+    whose requires-python a target misses, select refuses the whole lock, PEP 751's "MUST
+    raise"; asdiag leaves that package unjudged there, never reports it missing.)"""
+    import tomllib
+
+    from packaging.pylock import Pylock, PylockSelectError
+    from packaging.tags import Tag
+
+    start = LIMITED_LOCK.index('[[packages]]\nname = "newer-python"')
+    end = LIMITED_LOCK.index("[[packages]]", start + 1)
+    text = LIMITED_LOCK[:start] + LIMITED_LOCK[end:]
+    write(work / "pylock.toml", text)
+    lock = Pylock.from_dict(tomllib.loads(text))
+    python = environment["python_version"]
+    selected_env = {**environment, "python_full_version": f"{python}.99"}
+    try:
+        chosen = [
+            str(package.name)
+            for package, _ in lock.select(
+                environment=selected_env,  # type: ignore[arg-type]
+                tags=[Tag("py3", "none", "any")],
+                dependency_groups=["dev"],
+            )
+        ]
+    except PylockSelectError:
+        chosen = []
+    parsed = read_requirement_files(["pylock.toml"], environ={})
+    assert sorted(names(projects_for(parsed, environment))) == sorted(chosen)
