@@ -473,6 +473,6 @@ def _client_findings(parsed: ParsedFiles) -> list[Finding]:
             line.url,
             ClientOrigin(path=line.origin.path, line=line.origin.line),
         )
-        for line in parsed.index_lines
+        for line in parsed.effective_index_lines  # those pip still uses, not the overridden
     ]
     return [replace(f, check="client") for f in requirements_index_findings(entries)]

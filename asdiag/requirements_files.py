@@ -363,6 +363,26 @@ class ParsedFiles:
     expanded: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     @property
+    def effective_index_lines(self) -> tuple[IndexLine, ...]:
+        """The index options pip is left with after reading the files in order, as its
+        ``handle_option_line`` applies them: ``--no-index`` drops every index and ignores the
+        later ones, an ``--index-url`` replaces every index before it (extras too), an
+        ``--extra-index-url`` adds one; ``--find-links`` always adds."""
+        no_index = False
+        indexes: list[IndexLine] = []
+        find_links: list[IndexLine] = []
+        for line in self.index_lines:
+            if line.option == "--no-index":
+                no_index, indexes = True, []
+            elif line.option == "--index-url" and not no_index:
+                indexes = [line]
+            elif line.option == "--extra-index-url" and not no_index:
+                indexes.append(line)
+            elif line.option == "--find-links":
+                find_links.append(line)
+        return (*indexes, *find_links)
+
+    @property
     def pre(self) -> bool:
         """Whether a file says ``--pre``: pip then considers pre-releases for every project."""
         return any(line.option == "--pre" for line in self.options)
@@ -733,6 +753,8 @@ class _Reader:
     def read_option_line(self, origin: Origin, options: Any) -> None:
         if options.hash:
             self.problem(origin, "--hash without a requirement is ignored by pip")
+        if options.no_index:  # first, as pip's handle_option_line applies it
+            self.index_lines.append(IndexLine("--no-index", "", origin))
         if options.index_url:
             self.index_lines.append(IndexLine("--index-url", options.index_url, origin))
         self.index_lines.extend(

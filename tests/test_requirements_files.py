@@ -949,3 +949,43 @@ def test_the_lock_limits_agree_with_packaging_pylock_select(
         chosen = []
     parsed = read_requirement_files(["pylock.toml"], environ={})
     assert sorted(names(projects_for(parsed, environment))) == sorted(chosen)
+
+
+_INDEX_OPTIONS = st.lists(
+    st.one_of(
+        st.builds(lambda n: f"--index-url https://i{n}.example/simple", st.integers(0, 3)),
+        st.builds(lambda n: f"--extra-index-url https://x{n}.example/simple", st.integers(0, 3)),
+        st.builds(lambda n: f"--find-links https://f{n}.example/links", st.integers(0, 2)),
+        st.just("--no-index"),
+        st.just("requests"),
+    ),
+    max_size=7,
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(lines=_INDEX_OPTIONS)
+def test_index_options_resolve_as_pips_finder_resolves_them(work: Path, lines: list[str]) -> None:
+    """pip's own parse_requirements, with a real PackageFinder, against asdiag's reading:
+    a later --index-url replaces what came before, --no-index drops them all."""
+    from pip._internal.index.collector import LinkCollector
+    from pip._internal.index.package_finder import PackageFinder
+    from pip._internal.models.search_scope import SearchScope
+    from pip._internal.models.selection_prefs import SelectionPreferences
+    from pip._internal.network.session import PipSession
+    from pip._internal.req.req_file import parse_requirements
+
+    path = work / "r.txt"
+    path.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+    with PipSession() as session:
+        finder = PackageFinder.create(
+            link_collector=LinkCollector(session, SearchScope.create([], [], False)),
+            selection_prefs=SelectionPreferences(allow_yanked=True),
+        )
+        list(parse_requirements(str(path), session, finder=finder))
+    parsed = read_requirement_files([str(path)], environ={})
+    effective = parsed.effective_index_lines
+    assert [x.url for x in effective if x.option != "--find-links"] == finder.index_urls
+    assert [x.url for x in effective if x.option == "--find-links"] == finder.find_links

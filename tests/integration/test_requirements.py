@@ -280,3 +280,18 @@ def test_file_options_change_the_verdict_as_they_change_pips(catalog: Lab, tmp_p
     docopt = next(f for f in rows["docopt"]["findings"] if f["id"] == "package.version-not-found")
     assert "--only-binary" in docopt["detail"]
     assert run.exit_code == 1
+
+
+def test_an_index_pip_has_already_dropped_is_not_judged(catalog: Lab, tmp_path: Path) -> None:
+    """pip: a later --index-url replaces the extras before it; --no-index drops everything."""
+    path = tmp_path / "requirements.txt"
+    path.write_text(
+        "--extra-index-url https://pypi.org/simple\n"
+        "--index-url https://mirror.example/simple\n"
+        "requests\n",
+        encoding="utf-8",
+    )
+    run = requirements(str(path))
+    assert "client.public-index-mixed" not in run.ids
+    path.write_text("--extra-index-url https://pypi.org/simple\nrequests\n", encoding="utf-8")
+    assert "client.public-index-mixed" in requirements(str(path)).ids
