@@ -27,6 +27,7 @@ import os
 import re
 import tomllib
 import urllib.parse
+import urllib.request
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -638,8 +639,18 @@ class _Reader:
         except (OptionError, ValueError) as exc:
             self.problem(origin, f"{_first_line(exc)}; pip refuses the file")
             return
-        # pip's ParsedLine.requirement: the arguments, else the first -e value.
-        if args:
+        # pip's ParsedLine.requirement: the arguments, else the first -e value; an -e beside
+        # arguments makes the arguments the editable (pip 26.3's ParsedLine.is_editable).
+        if args and options.editables:
+            if _url_scheme(args) is None and not _looks_like_path(args):
+                self.problem(
+                    origin,
+                    f"{args!r} is not a valid editable requirement (the -e on its line makes it "
+                    "one); pip refuses it",
+                )
+                return
+            self.read_editable_line(origin, [args], constraint)
+        elif args:
             self.read_requirement_line(origin, args, options, constraint)
         elif options.editables:
             self.read_editable_line(origin, options.editables, constraint)
@@ -670,16 +681,16 @@ class _Reader:
         for value in options.hash or ():
             algorithm, colon, digest = value.partition(":")
             if not colon or not digest:
-                self.problem(
-                    origin, f"--hash {value!r} is not algorithm:digest (like sha256:abcd...)"
-                )
+                refusal = f"--hash {value!r} is not algorithm:digest (like sha256:abcd...)"
             elif algorithm not in _STRONG_HASHES:
-                self.problem(
-                    origin,
-                    f"--hash algorithm {algorithm!r}: pip accepts {', '.join(_STRONG_HASHES)}",
-                )
+                refusal = f"--hash algorithm {algorithm!r}: pip accepts {', '.join(_STRONG_HASHES)}"
             else:
                 hashes.append(value)
+                continue
+            # pip's option parser rejects the value: the whole file is refused, this line
+            # is not a requirement asdiag may check.
+            self.problem(origin, f"{refusal}; pip refuses the file")
+            return
         self.entries.append(
             Entry(
                 requirement=parsed.requirement,
@@ -724,7 +735,10 @@ class _Reader:
         nested_constraint = not options.requirements
         included = values[0]
         kind = "constraints" if nested_constraint else "requirements"
-        if _url_scheme(included) is not None:
+        scheme = _url_scheme(included)
+        if scheme == "file":  # pip reads a file: URL as the local file it names
+            included = urllib.request.url2pathname(urllib.parse.urlsplit(included).path)
+        elif scheme is not None:
             self.problem(origin, f"includes {redact_url(included)}, a URL asdiag does not fetch")
             return
         # pip joins relative to the including file, then makes it absolute to find cycles.

@@ -209,14 +209,32 @@ def test_hashes(work: Path) -> None:
         "--hash=sha256:dddd\n",
     )
     parsed = read_requirement_files(["r.txt"], environ={})
+    # pip's option parser refuses an md5 --hash, and with it the file: six is not checked.
     assert [(e.text, e.hashes) for e in parsed.entries] == [
         ("requests==2.31.0", ("sha256:aaaa", "sha512:bbbb")),
-        ("six", ()),
     ]
     assert parsed.problems == (
-        "r.txt:3: --hash algorithm 'md5': pip accepts sha256, sha384, sha512",
-        "r.txt:3: --hash 'nocolon' is not algorithm:digest (like sha256:abcd...)",
+        "r.txt:3: --hash algorithm 'md5': pip accepts sha256, sha384, sha512; pip refuses the file",
         "r.txt:4: --hash without a requirement is ignored by pip",
+    )
+
+
+def test_lines_pip_refuses_are_its_refusal_not_a_check(work: Path) -> None:
+    (work / "inc.txt").write_text("included-one\n", encoding="utf-8")
+    write(
+        work / "r.txt",
+        f"x==1.0 -e ./y\n./local -e ./other\nz --hash=nocolon\n-r {(work / 'inc.txt').as_uri()}\n",
+    )
+    parsed = read_requirement_files(["r.txt"], environ={})
+    assert [(e.text, e.uncheckable) for e in parsed.entries] == [
+        ("./local", UNCHECKABLE_EDITABLE),
+        ("included-one", ""),
+    ]
+    assert parsed.problems == (
+        "r.txt:1: 'x==1.0' is not a valid editable requirement (the -e on its line makes it "
+        "one); pip refuses it",
+        "r.txt:3: --hash 'nocolon' is not algorithm:digest (like sha256:abcd...); pip refuses "
+        "the file",
     )
 
 
