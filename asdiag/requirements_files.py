@@ -260,8 +260,15 @@ class Entry:
                     "dependency_groups": self.lock_scope.dependency_groups,
                 }
                 return self.marker.evaluate(scoped, context="lock_file")
-            # pip's InstallRequirement.match_markers: no extras requested means extra == "".
-            return self.marker.evaluate({**environment, "extra": ""}, context="metadata")
+            # pip's InstallRequirement.match_markers: no extras requested means extra == "";
+            # an optional dependency of pyproject's [project.optional-dependencies] X is
+            # installed when X is asked for, so its marker sees extra == "X".
+            extra = (
+                self.group.removeprefix("optional-dependencies.")
+                if self.group.startswith("optional-dependencies.")
+                else ""
+            )
+            return self.marker.evaluate({**environment, "extra": extra}, context="metadata")
         except (UndefinedComparison, UndefinedEnvironmentName):
             return True
 

@@ -1007,3 +1007,18 @@ def test_index_options_resolve_as_pips_finder_resolves_them(work: Path, lines: l
     effective = parsed.effective_index_lines
     assert [x.url for x in effective if x.option != "--find-links"] == finder.index_urls
     assert [x.url for x in effective if x.option == "--find-links"] == finder.find_links
+
+
+def test_an_optional_dependency_marker_sees_its_own_extra(work: Path) -> None:
+    """`pip install .[socks]` installs what [project.optional-dependencies] socks lists, its
+    markers evaluated with extra == "socks" (they were evaluated with no extra: never checked)."""
+    write(
+        work / "pyproject.toml",
+        "[project]\n"
+        'name = "demo"\n'
+        "dependencies = []\n"
+        "[project.optional-dependencies]\n"
+        "socks = [\"pysocks; extra == 'socks'\", \"other; extra == 'else'\"]\n",
+    )
+    parsed = read_requirement_files(["pyproject.toml"], environ={})
+    assert names(projects_for(parsed, LINUX_312)) == ["pysocks"]
