@@ -367,6 +367,7 @@ def diagnose_requirements(
             rows=1,
             probe_files=options.probe_files,
             formats=formats.allowed(job.request.project),
+            prefer_binary=parsed.prefer_binary,
         )
         try:
             if deadline.passed():

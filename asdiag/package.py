@@ -279,6 +279,9 @@ class Options:
     #: What pip may install for this project: ``binary`` (wheels) and ``source`` (sdists),
     #: narrowed by a requirements file's ``--only-binary`` / ``--no-binary``.
     formats: frozenset[str] = frozenset({"binary", "source"})
+    #: ``--prefer-binary``: an older version's wheel over a newer version's sdist. Without it
+    #: pip builds the newest version it can install, from source if it has to.
+    prefer_binary: bool = False
 
 
 def matching(request: PackageRequest, found: tuple[Release, ...], pre: bool) -> tuple[Release, ...]:
@@ -477,6 +480,8 @@ def _fit_findings(
             if cell.kind in ("wheel", "pure"):
                 best = (release, cell)
                 break
+            if cell.kind == "sdist" and not options.prefer_binary:
+                break  # pip takes the newest version it can install, building it from source
         if best is not None:
             release, cell = best
             if target.key not in PRESETS and cell.file and pip_would_miss(target, cell.file):
@@ -492,9 +497,9 @@ def _fit_findings(
             )
         elif "sdist" in kinds:
             sdist_for.setdefault(labels[target.key], []).append(python)
+            built = candidates[kinds.index("sdist")]  # the release pip would build
             sdist_probes.setdefault(
-                target.key,
-                next(f for r in candidates for f in r.files if not f.filename.endswith(".whl")),
+                target.key, next(f for f in built.files if not f.filename.endswith(".whl"))
             )
         else:
             misses.setdefault(labels[target.key], []).append(python)

@@ -399,6 +399,10 @@ class ParsedFiles:
     def formats(self) -> FormatControl:
         return FormatControl.of(self.options)
 
+    @property
+    def prefer_binary(self) -> bool:
+        return any(line.option == "--prefer-binary" for line in self.options)
+
 
 # --- file kinds ---------------------------------------------------------------------------------
 

@@ -1128,3 +1128,16 @@ def test_a_project_page_s_api_version_is_judged(declared, severity):
     found = [f for f in result.findings if f.id == "index.repository-version"]
     assert [f.severity for f in found] == ([] if severity is None else [severity])
     assert "package.ok" in {f.id for f in result.findings}
+
+
+def test_pip_builds_a_newer_sdist_rather_than_take_an_older_wheel_unless_told():
+    """pip picks the newest version it can install: 2.0 from source here, although 1.0 has a
+    wheel. --prefer-binary (in a requirements file) takes 1.0's wheel instead."""
+    files = [dist("demo-2.0.tar.gz"), dist("demo-1.0-py3-none-any.whl"), dist("demo-1.0.tar.gz")]
+    result, probes = run(files, platforms=["linux"], pythons=["3.12"])
+    finding = by_id(result, "package.no-compatible-wheel")
+    assert "pip would build the sdist" in finding.summary
+    assert [p.filename for p in probes] == ["demo-2.0.tar.gz"]
+    preferred, probes = run(files, platforms=["linux"], pythons=["3.12"], prefer_binary=True)
+    assert "package.no-compatible-wheel" not in ids(preferred)
+    assert [p.filename for p in probes] == ["demo-1.0-py3-none-any.whl"]
