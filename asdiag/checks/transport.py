@@ -53,6 +53,7 @@ _OWN_MESSAGES = frozenset(
         FailureKind.DEADLINE,
         FailureKind.REDIRECT_LOOP,
         FailureKind.BAD_REDIRECT,
+        FailureKind.DECODE,  # the summary quotes it
     }
 )
 
@@ -72,7 +73,7 @@ def failure_phrase(fetch: FetchResult) -> str:
     last = fetch.exchanges[-1] if fetch.exchanges else None
     origin = Origin.of(last.url) if last is not None else Origin("", "the server", 0)
     host = origin.host
-    head = f" after a {failure.status} answer began" if failure.status is not None else ""
+    answer = f"the {failure.status} answer" if failure.status is not None else "the answer"
     rate = _size(int(failure.received / max(failure.seconds, 0.001)))
     phrases = {
         FailureKind.DNS: f"{host} does not resolve",
@@ -81,11 +82,11 @@ def failure_phrase(fetch: FetchResult) -> str:
         FailureKind.READ_TIMEOUT: f"{host} sent no complete answer {failure.message}",
         FailureKind.RESET: f"the connection to {host} broke before the answer was complete",
         FailureKind.TRUNCATED: (
-            f"the answer from {host} stopped{head}, at {_size(failure.received)}: the "
-            "connection closed before the rest of the body"
+            f"{answer} from {host} stopped at {_size(failure.received)} of body: the "
+            "connection closed before the rest"
         ),
         FailureKind.SLOW_BODY: (
-            f"the answer from {host} did not finish {failure.message}{head}: "
+            f"{answer} from {host} did not finish {failure.message}: "
             f"{_size(failure.received)} of body in {failure.seconds:.1f} s ({rate}/s)"
         ),
         FailureKind.DECODE: f"the answer from {host} could not be decoded ({failure.message})",
@@ -118,14 +119,18 @@ def failure_finding(fetch: FetchResult, what: str = "", *, detail: str = "") -> 
 def other_origin_refusal(
     fetch: FetchResult, what: str, *, evidence: tuple[Exchange, ...] = ()
 ) -> Finding:
-    """A 401/403 from an origin the credentials do not belong to (after a redirect, or a file
+    """A refusal from an origin the credentials do not belong to (after a redirect, or a file
     link to another host): name the origin and why nothing was sent there."""
     last = fetch.exchanges[-1]
     status = fetch.response.status if fetch.response is not None else None
+    lines = [f"URL that answered {status}: {last.url}"]
+    if len(fetch.exchanges) > 1:
+        lines.append(f"Reached by redirects from: {fetch.exchanges[0].url}")
     return kind("auth.other-origin-refused").finding(
-        f"{what}: {Origin.of(last.url)} answered {status} without credentials; the ones asdiag "
-        "holds belong to another origin and are never sent there.",
-        detail=f"Why nothing was sent: {withheld_sentence(fetch)}.\nURL that refused: {last.url}",
+        f"{what}: {Origin.of(last.url)} answered {status} without credentials. It is not the "
+        "origin the credentials belong to, so asdiag did not send them there (nor would pip or "
+        "uv).",
+        detail="\n".join(lines),
         evidence=evidence or fetch.exchanges,
     )
 

@@ -195,7 +195,8 @@ def test_a_refusal_from_another_origin_blames_that_origin_not_the_password() -> 
     assert finding.id == "auth.other-origin-refused"
     assert finding.severity is Severity.FAIL
     assert "https://cdn.example.net answered 401" in finding.summary
-    assert "another origin" in finding.detail
+    assert "not the origin the credentials belong to" in finding.summary
+    assert finding.detail == "URL that answered 401: https://cdn.example.net/simple/"
 
 
 # --- what each verdict says ------------------------------------------------------------------

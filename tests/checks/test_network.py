@@ -154,8 +154,8 @@ CONNECTION_FAILURES = [
         FailureKind.TRUNCATED,
         "peer closed connection without sending complete message body",
         "net.body-truncated",
-        f"The answer from {HOST} stopped, at 0 bytes: the connection closed before the rest "
-        "of the body.",
+        f"The answer from {HOST} stopped at 0 bytes of body: the connection closed before the "
+        "rest.",
     ),
     (
         FailureKind.SLOW_BODY,
