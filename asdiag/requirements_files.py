@@ -122,11 +122,10 @@ _VCS_SCHEMES = frozenset(
     }
 )
 # Global options of a requirements file that are kept as :class:`OptionLine` values: dest and
-# the spelling reported (pip req_file.py SUPPORTED_OPTIONS, minus the index and include ones).
+# the spelling reported (pip req_file.py SUPPORTED_OPTIONS, minus the index and include ones, and
+# minus --no-binary and --only-binary, which read_line keeps from every line, in order).
 _GLOBAL_OPTIONS: Mapping[str, str] = {
     "no_index": "--no-index",
-    "no_binary": "--no-binary",
-    "only_binary": "--only-binary",
     "prefer_binary": "--prefer-binary",
     "require_hashes": "--require-hashes",
     "no_require_hashes": "--no-require-hashes",
@@ -472,6 +471,22 @@ def link_project(link: str) -> NormalizedName | None:
         return None
 
 
+# pip models/link.py: the egg fragment a Link reads, and the PEP 508 name it must be.
+_EGG_FRAGMENT = re.compile(r"[#&]egg=([^&]*)")
+_EGG_NAME = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
+
+
+def _egg_refusal(url: str) -> str:
+    """Why pip's ``Link`` raises ``InvalidEggFragment`` for a URL (``#egg=r;python_version``,
+    a marker without the space pip needs before ``;``), "" when it does not."""
+    if _url_scheme(url) is None:
+        return ""  # a path: pip quotes its "#" into the file: URL
+    match = _EGG_FRAGMENT.search(url)
+    if match is None or _EGG_NAME.match(match[1]):
+        return ""
+    return f"#egg={match[1]!r} is not a project name"
+
+
 def _looks_like_path(text: str) -> bool:
     """pip's ``_looks_like_path``, for both separators: a file may be written for Windows."""
     return "/" in text or "\\" in text or text.startswith(".")
@@ -650,6 +665,12 @@ class _Reader:
         except (OptionError, ValueError) as exc:
             self.problem(origin, f"{_first_line(exc)}; pip refuses the file")
             return
+        # pip's line parser defaults --no-binary/--only-binary to the finder's own
+        # FormatControl and its callbacks change it in place, in command-line order: on any
+        # line, a requirement's or an include's too, they apply to every project.
+        self.options.extend(
+            OptionLine(flag, value, origin) for flag, value in options.formats or ()
+        )
         # pip's ParsedLine.requirement: the arguments, else the first -e value; an -e beside
         # arguments makes the arguments the editable (pip 26.3's ParsedLine.is_editable).
         if args and options.editables:
@@ -673,8 +694,11 @@ class _Reader:
     def read_requirement_line(
         self, origin: Origin, args: str, options: Any, constraint: bool
     ) -> None:
-        # pip's handle_requirement_line keeps only --hash and --config-settings.
-        ignored = given_options(options, except_dests=_REQUIREMENT_OPTIONS)
+        # pip's handle_requirement_line keeps only --hash and --config-settings (the format
+        # options are not ignored: read_line keeps them).
+        ignored = given_options(
+            options, except_dests=(*_REQUIREMENT_OPTIONS, "no_binary", "only_binary")
+        )
         if ignored:
             self.problem(
                 origin,
@@ -684,6 +708,10 @@ class _Reader:
         parsed = _parse_requirement(args)
         if isinstance(parsed, str):
             self.problem(origin, parsed)
+            return
+        link = parsed.requirement.url if parsed.requirement else args.partition("; ")[0].strip()
+        if link and (refusal := _egg_refusal(link)):
+            self.problem(origin, f"{refusal}; pip refuses the file")
             return
         if constraint and (refusal := _constraint_refusal(parsed)):
             self.problem(origin, f"{refusal}; pip refuses it")
@@ -722,6 +750,18 @@ class _Reader:
             self.problem(
                 origin, "an editable requirement is not a valid constraint; pip refuses it"
             )
+            return
+        if _url_scheme(editables[0]) in _URL_SCHEMES - {"file"}:
+            # pip's parse_editable: a URL must be a VCS URL (a file: URL or a directory may be
+            # an editable project; an archive URL may not).
+            self.problem(
+                origin,
+                f"{redact_url(editables[0])!r} is not a valid editable requirement (an editable "
+                "URL must be a VCS URL such as git+https://); pip refuses it",
+            )
+            return
+        if refusal := _egg_refusal(editables[0]):
+            self.problem(origin, f"{refusal}; pip refuses the file")
             return
         if len(editables) > 1:
             self.problem(origin, "several -e values on one line: pip reads only the first")
@@ -785,9 +825,11 @@ class _Reader:
         self.index_lines.extend(
             IndexLine("--extra-index-url", url, origin) for url in options.extra_index_urls or ()
         )
-        self.index_lines.extend(
-            IndexLine("--find-links", url, origin) for url in options.find_links or ()
-        )
+        if options.find_links:
+            # pip's handle_option_line adds only the first --find-links of a line.
+            if len(options.find_links) > 1:
+                self.problem(origin, "several --find-links on one line: pip uses only the first")
+            self.index_lines.append(IndexLine("--find-links", options.find_links[0], origin))
         for dest, spelling in _GLOBAL_OPTIONS.items():
             value = getattr(options, dest)
             if value is True:

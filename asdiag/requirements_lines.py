@@ -31,6 +31,16 @@ class OptionError(Exception):
     pass
 
 
+def _record_format(
+    option: optparse.Option, _flag: str, value: str, parser: optparse.OptionParser
+) -> None:
+    values = parser.values
+    for dest, item in ((str(option.dest), value), ("formats", (option.get_opt_string(), value))):
+        if getattr(values, dest, None) is None:
+            setattr(values, dest, [])
+        getattr(values, dest).append(item)
+
+
 class _LineParser(optparse.OptionParser):
     """pip's requirements-line parser (``build_parser``): the same options, so that
     abbreviations (``--extra`` for ``--extra-index-url``) and unknown options behave alike."""
@@ -46,9 +56,14 @@ class _LineParser(optparse.OptionParser):
         self.add_option("-f", "--find-links", dest="find_links", action="append")
         for flag in ("--prefer-binary", "--require-hashes", "--no-require-hashes", "--pre"):
             self.add_option(flag, action="store_true")
+        # Recorded in command-line order as well (``formats``): pip applies them to one
+        # FormatControl in that order, and a later ``:all:`` empties what came before.
+        for option, dest in (("--no-binary", "no_binary"), ("--only-binary", "only_binary")):
+            self.add_option(
+                option, dest=dest, action="callback", type="string", callback=_record_format
+            )
+        self.set_defaults(formats=None)
         for option in (
-            "--no-binary",
-            "--only-binary",
             "--all-releases",
             "--only-final",
             "--trusted-host",

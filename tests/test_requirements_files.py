@@ -804,7 +804,7 @@ def test_a_project_pip_installs_from_a_link_is_not_looked_up_in_the_index(work: 
         work / "r.txt",
         "./wheels/Demo_Core-1.0-py3-none-any.whl\n"
         "demo-core>=1\n"
-        "git+https://example.org/tool.git@v2#egg=Tool[cli]\n"
+        "git+https://example.org/tool.git@v2#egg=Tool\n"  # pip 26.3 refuses #egg=Tool[cli]
         "tool\n"
         "https://example.org/dist/sdist_pkg-2.0.tar.gz\n"
         "sdist-pkg\n"
@@ -1022,3 +1022,35 @@ def test_an_optional_dependency_marker_sees_its_own_extra(work: Path) -> None:
     )
     parsed = read_requirement_files(["pyproject.toml"], environ={})
     assert names(projects_for(parsed, LINUX_312)) == ["pysocks"]
+
+
+def test_format_options_on_any_line_apply_in_command_line_order(work: Path) -> None:
+    """pip's line parser changes the finder's FormatControl in place, on a requirement line too,
+    in the order the options are written (found by tests/test_requirements_differential.py)."""
+    (work / "r.txt").write_text(
+        "requests --only-binary :all:\n--only-binary :all: --no-binary requests\n",
+        encoding="utf-8",
+    )
+    parsed = read_requirement_files(["r.txt"], environ={})
+    assert parsed.formats.no_binary == {"requests"}
+    assert parsed.formats.only_binary == {":all:"}
+    assert not any("ignored" in problem for problem in parsed.problems)
+
+
+def test_pip_refusals_found_by_the_differential_test(work: Path) -> None:
+    """An archive URL as an editable, an egg fragment that is not a name (a marker without the
+    space pip needs), and only the first --find-links of a line."""
+    cases = {
+        "-e https://example.com/x-1.0-py3-none-any.whl": "pip refuses it",
+        'git+https://github.com/o/r.git@v1#egg=r;python_version < "3.12"': "pip refuses the file",
+        "-e git+https://github.com/o/r.git#egg=r[x]": "pip refuses the file",
+    }
+    for line, refusal in cases.items():
+        (work / "r.txt").write_text(f"{line}\n", encoding="utf-8")
+        parsed = read_requirement_files(["r.txt"], environ={})
+        assert not parsed.entries, line
+        assert any(refusal in problem for problem in parsed.problems), line
+    (work / "r.txt").write_text("-f https://a.example/ -f https://b.example/\n", encoding="utf-8")
+    parsed = read_requirement_files(["r.txt"], environ={})
+    assert [line.url for line in parsed.effective_index_lines] == ["https://a.example/"]
+    assert any("only the first" in problem for problem in parsed.problems)
