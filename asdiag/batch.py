@@ -299,6 +299,14 @@ def _batch_findings(parsed: ParsedFiles) -> list[Finding]:
                 ),
             )
         )
+    no_index = [line for line in parsed.index_lines if line.option == "--no-index"]
+    if no_index:
+        where = ", ".join(line.origin.describe() for line in no_index)
+        findings.append(
+            kind("requirements.no-index").finding(
+                f"--no-index at {where}: pip asks no index with these files, only --find-links."
+            )
+        )
     return findings
 
 

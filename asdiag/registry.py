@@ -1027,6 +1027,17 @@ KINDS: tuple[FindingKind, ...] = (
         "Nothing to change for asdiag; for a curated setup, prefer packages from the catalog.",
     ),
     FindingKind(
+        "requirements.no-index",
+        S.WARN,
+        "The requirements say --no-index",
+        "A requirements file says --no-index: pip then asks no index at all, neither the "
+        "catalog nor the repository manager, and installs only from --find-links locations. "
+        "asdiag still checks the projects against the index it was given, to say what the "
+        "index holds, but pip run with this file will not use it.",
+        "Remove --no-index from the file (at the line shown) if the packages should come from "
+        "the repository manager; keep it only for offline installs from a wheelhouse.",
+    ),
+    FindingKind(
         "requirements.not-checked",
         S.ERROR,
         "Some projects were not checked",

@@ -295,3 +295,12 @@ def test_an_index_pip_has_already_dropped_is_not_judged(catalog: Lab, tmp_path: 
     assert "client.public-index-mixed" not in run.ids
     path.write_text("--extra-index-url https://pypi.org/simple\nrequests\n", encoding="utf-8")
     assert "client.public-index-mixed" in requirements(str(path)).ids
+
+
+def test_no_index_in_a_file_is_said(catalog: Lab, tmp_path: Path) -> None:
+    path = tmp_path / "requirements.txt"
+    path.write_text("--no-index\n--find-links ./wheels\nrequests\n", encoding="utf-8")
+    run = requirements(str(path))
+    finding = run.finding("requirements.no-index")
+    assert finding["severity"] == "warn"
+    assert "requirements.txt:1" in str(finding["summary"])
