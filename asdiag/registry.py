@@ -736,11 +736,13 @@ KINDS: tuple[FindingKind, ...] = (
         "client.password-unencoded",
         S.FAIL,
         "A password in a URL is not percent-encoded",
-        "The password in an index URL contains '@', ':', '/' or '#' as written. In a URL these "
-        "end the userinfo or the host, so pip splits the URL in the wrong place and fails "
-        "before sending any request.",
-        "Percent-encode the password (@ as %40, : as %3A, / as %2F, # as %23), or better, move "
-        "it to .netrc or the keyring.",
+        "The password in an index URL contains '/', '?' or '#' as written. Each ends the "
+        "host part of a URL, so pip and uv split the URL in the wrong place: they read a host "
+        "made of the username and part of the password, and fail before sending any request. "
+        "(A raw '@' or ':' in a password is read correctly by both: they split at the last '@' "
+        "and the first ':'.)",
+        "Percent-encode the password (/ as %2F, ? as %3F, # as %23, and to be safe @ as %40 "
+        "and : as %3A), or better, move it to .netrc or the keyring.",
         (
             "python3 -c 'import urllib.parse as u, getpass as g; "
             'print(u.quote(g.getpass(), safe=""))\'',

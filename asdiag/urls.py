@@ -243,7 +243,10 @@ def is_public_url(url: str) -> bool:
 # --- passwords written in URLs (pip and uv configuration) -----------------------------------
 
 #: The characters that must be percent-encoded in a password, in the order they are reported.
-UNSAFE_PASSWORD_CHARS = "@:/#"
+#: Characters that break a URL when written raw in its password, for pip and uv alike: each
+#: ends the authority. A raw "@" or ":" does not (pip's split_auth_from_netloc splits at the
+#: last "@" and the first ":"; uv reads them the same way).
+UNSAFE_PASSWORD_CHARS = "/?#"
 
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 _AUTHORITY_END = re.compile(r"[/?#]")
@@ -299,7 +302,8 @@ def url_passwords(urls: Iterable[str]) -> set[str]:
 
 
 def unencoded_password_chars(url: str) -> str:
-    """Which of ``@ : / #`` appear raw in the password of ``url``, in that order; "" if none.
+    """Which of ``/ ? #`` (:data:`UNSAFE_PASSWORD_CHARS`) appear raw in the password of
+    ``url``, in that order; "" if none.
 
     Work on the raw text, because a raw ``/`` or ``#`` changes how the URL parses (urllib then
     sees a host ``org`` with port ``p``, and pip fails before it sends anything):
@@ -318,9 +322,9 @@ def unencoded_password_chars(url: str) -> str:
     (``https://u:pw@host/a@b``) the path is taken as part of the password; a password of
     digits followed by a raw ``/`` (``https://u:12/x@host``) is read as a port and missed.
 
-    Examples: ``https://org:p@ss@host/simple`` -> ``"@"``; ``https://org:p#ss@host/simple`` ->
-    ``"#"``; ``https://org:p/ss@host/simple`` -> ``"/"``; ``https://org:a:b@host/simple`` ->
-    ``":"``; ``https://org:p%40ss@host/simple`` -> ``""``.
+    Examples: ``https://org:p#ss@host/simple`` -> ``"#"``; ``https://org:p/ss@host/simple``
+    -> ``"/"``; ``https://org:p@ss@host/simple`` and ``https://org:a:b@host/simple`` -> ``""``
+    (pip and uv read those passwords right).
     """
     password = password_of(url)
     if not password:

@@ -699,11 +699,13 @@ def test_netrc_parse_error_does_not_quote_the_file(machine: Machine) -> None:
 @pytest.mark.parametrize(
     ("url", "password", "unencoded"),
     [
-        ("https://org:p@ss@host/simple", "p@ss", "@"),
+        # pip and uv read a raw "@" or ":" right (the last "@", the first ":").
+        ("https://org:p@ss@host/simple", "p@ss", ""),
         ("https://org:p#ss@host/simple", "p#ss", "#"),
         ("https://org:p/ss@host/simple", "p/ss", "/"),
-        ("https://org:a:b@host/simple", "a:b", ":"),
-        ("https://org:a@b/c#d:e@host:8443/simple/", "a@b/c#d:e", "@:/#"),
+        ("https://org:p?ss@host/simple", "p?ss", "?"),
+        ("https://org:a:b@host/simple", "a:b", ""),
+        ("https://org:a@b/c#d:e@host:8443/simple/", "a@b/c#d:e", "/#"),
         ("https://org:p%40ss%2F@host/simple", "p%40ss%2F", ""),
         ("https://org:secret@host/simple", "secret", ""),
         ("https://org:@host/simple", "", ""),
@@ -780,3 +782,16 @@ def test_a_requirements_file_the_idna_codec_refuses_is_a_note(machine: Machine) 
     )
     assert config.entries == ()
     assert [note.split(": ", 1)[1] for note in config.notes] == ["cannot be decoded"]
+
+
+@pytest.mark.parametrize("password", ["p@ss", "a:b", "a@b:c", "p#ss", "p/ss", "p?ss", "plain"])
+def test_password_unencoded_fires_exactly_where_pip_misreads_the_password(password: str) -> None:
+    """pip's own split_auth_from_netloc: a raw "@" or ":" is read right, "/", "?" and "#" are
+    not (they end the authority before the userinfo's "@")."""
+    from urllib.parse import urlsplit
+
+    from pip._internal.utils.misc import split_auth_from_netloc
+
+    url = f"https://org:{password}@repository.example/simple/"
+    _, (_, pip_password) = split_auth_from_netloc(urlsplit(url).netloc)
+    assert bool(unencoded_password_chars(url)) is (pip_password != password)
