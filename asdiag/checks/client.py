@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from asdiag.checks.base import Context
 from asdiag.checks.network import skip
 from asdiag.client_config import ClientConfig, IndexEntry
-from asdiag.findings import Finding
+from asdiag.findings import Finding, Severity
 from asdiag.registry import kind
 from asdiag.settings import Source
 from asdiag.urls import (
@@ -128,17 +128,16 @@ def _indexes(ctx: Context, config: ClientConfig) -> list[Finding]:
         primary_url = primary.url if primary else None
         sources = [primary_url, *(e.url for e in extras)]
         if extras and any(_is_private_index(url) for url in sources):
-            public = [url for url in sources if _is_public(url)]
+            public = any(_is_public(url) for url in sources)
             what = "public PyPI among them" if public else "all private"
             findings.append(
-                kind("client.public-index-mixed").finding(
+                _mixed(
                     f"{tool} would use {len(sources)} indexes ({what}).",
-                    detail="\n".join(
-                        [
-                            _where(primary) if primary else "public PyPI (default index)",
-                            *(_where(e) for e in extras),
-                        ]
-                    ),
+                    [
+                        _where(primary) if primary else "public PyPI (default index)",
+                        *(_where(e) for e in extras),
+                    ],
+                    public=public,
                 )
             )
         if tool != "pip":
@@ -195,11 +194,30 @@ def requirements_index_findings(entries: Sequence[IndexEntry]) -> list[Finding]:
     findings = _secrets(entries)
     extras = [e for e in entries if e.role in ("extra", "find-links")]
     if extras:
+        public = any(_is_public(e.url) for e in extras)
         findings.insert(
             0,
-            kind("client.public-index-mixed").finding(
-                f"The requirements files add {len(extras)} index(es) beside the private one.",
-                detail="\n".join(_where(e) for e in extras),
+            _mixed(
+                f"The requirements files add {len(extras)} index(es) beside the private one"
+                + (", public PyPI among them." if public else ", none of them public PyPI."),
+                [_where(e) for e in extras],
+                public=public,
             ),
         )
     return findings
+
+
+def _mixed(summary: str, where: list[str], *, public: bool) -> Finding:
+    """Another index beside the private one: public PyPI among them fails (curation bypassed,
+    dependency confusion); only private ones warn (what they hold bypasses the catalog's
+    curation, but no public package can shadow an internal name)."""
+    if public:
+        return kind("client.public-index-mixed").finding(summary, detail="\n".join(where))
+    return kind("client.public-index-mixed").finding(
+        summary,
+        detail="\n".join(where),
+        severity=Severity.WARN,
+        remediation="If the other index is meant to be there (an internal index of your own "
+        "packages), put it behind the repository manager with the catalog, so that one index "
+        "serves both; otherwise remove it (in the file and line shown, or the variable).",
+    )

@@ -304,3 +304,15 @@ def test_no_index_in_a_file_is_said(catalog: Lab, tmp_path: Path) -> None:
     finding = run.finding("requirements.no-index")
     assert finding["severity"] == "warn"
     assert "requirements.txt:1" in str(finding["summary"])
+
+
+def test_an_extra_private_index_warns_and_public_pypi_fails(catalog: Lab, tmp_path: Path) -> None:
+    path = tmp_path / "requirements.txt"
+    path.write_text("--extra-index-url https://internal.example/simple\nrequests\n", "utf-8")
+    private = requirements(str(path)).finding("client.public-index-mixed")
+    assert private["severity"] == "warn"
+    assert "none of them public PyPI" in str(private["summary"])
+    path.write_text("--extra-index-url https://pypi.org/simple\nrequests\n", "utf-8")
+    public = requirements(str(path)).finding("client.public-index-mixed")
+    assert public["severity"] == "fail"
+    assert "public PyPI among them" in str(public["summary"])
