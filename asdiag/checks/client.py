@@ -125,6 +125,18 @@ def _indexes(ctx: Context, config: ClientConfig) -> list[Finding]:
     ):
         if tool == "uv" and primary is None and not extras and not config.uv_files:
             continue  # uv not configured at all: nothing to say about it
+        no_index = config.value("no-index") if tool == "pip" else None
+        if no_index is not None and no_index.enabled:
+            # pip asks no index at all (only find-links): its index settings are not used.
+            findings.append(
+                kind("client.index-mismatch").finding(
+                    f"pip asks no index: no-index is set ({no_index.origin.describe()}); it "
+                    "installs only from find-links locations.",
+                    remediation="Remove no-index from pip's configuration (the place shown) so "
+                    "that pip uses the repository manager's index.",
+                )
+            )
+            continue
         primary_url = primary.url if primary else None
         sources = [primary_url, *(e.url for e in extras)]
         if extras and any(_is_private_index(url) for url in sources):

@@ -257,6 +257,15 @@ CASES = (
         env={"PIP_INDEX_URL": "{manager_unencoded}"},
     ),
     case("direct", {"client.direct-catalog"}, pip_conf="[global]\nindex-url = {catalog}/simple\n"),
+    case(
+        # pip asks no index at all: neither its index-url nor its extras are used.
+        "no-index",
+        {"client.index-mismatch"},
+        pip_conf=(
+            "[global]\nindex-url = {catalog}/simple\nno-index = true\n"
+            "extra-index-url = https://pypi.org/simple\n"
+        ),
+    ),
     case("mismatch", {"client.index-mismatch"}),
     case(
         "no-cache",
