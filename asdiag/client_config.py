@@ -1021,6 +1021,22 @@ def _read_netrc(environ: Mapping[str, str]) -> NetrcFile:
 # --------------------------------------------------------------------------------------------
 
 
+def _with_requirements(
+    index: IndexEntry | None, extras: tuple[IndexEntry, ...], lines: Sequence[IndexEntry]
+) -> tuple[IndexEntry | None, tuple[IndexEntry, ...]]:
+    """pip's index and extras once ``pip install -r FILE`` has read the files' index options,
+    in order, as its ``handle_option_line`` applies them to the finder the configuration set
+    up: an ``--index-url`` replaces the index *and every extra index before it*, an
+    ``--extra-index-url`` adds one, a ``--find-links`` adds a location."""
+    for line in lines:
+        if line.role == "index":
+            index = line
+            extras = tuple(e for e in extras if e.role == "find-links")
+        else:
+            extras = (*extras, line)
+    return index, extras
+
+
 def read_client_config(
     environ: Mapping[str, str],
     *,
@@ -1062,12 +1078,13 @@ def read_client_config(
     redactor = Redactor(url_passwords(e.url for e in entries))
     for name, value in expanded.items():
         redactor.add_named(value, f"${{{name}}}")
+    pip_index, pip_extras = _with_requirements(pip.index, pip.extras, requirement_entries)
     return ClientConfig(
         pip_files=pip.files,
         uv_files=uv.files,
         entries=entries,
-        pip_index=pip.index,
-        pip_extras=pip.extras,
+        pip_index=pip_index,
+        pip_extras=pip_extras,
         uv_index=uv.index,
         uv_extras=uv.extras,
         values=(*pip.values, *uv.values),

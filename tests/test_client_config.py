@@ -613,7 +613,30 @@ def test_requirements_options_includes_and_cycles(machine: Machine) -> None:
     ]
     assert len(config.notes) == 1
     assert "recursively references itself" in config.notes[0]
-    assert config.pip_index is None  # requirements entries do not change pip's own choice
+    # pip install -r: the last --index-url replaces pip's index and the extras before it.
+    assert config.pip_index is not None and config.pip_index.url == "https://second.test/simple"
+    assert [(e.role, e.url) for e in config.pip_extras] == [
+        ("extra", "https://ex.test/simple"),
+        ("find-links", "https://links.test/"),
+        ("find-links", "https://more.test/"),
+        ("extra", "https://c.test/"),
+    ]
+
+
+def test_an_index_url_in_requirements_drops_the_configured_extras(machine: Machine) -> None:
+    """pip's handle_option_line: finder.index_urls (the configured index and extras) becomes
+    [--index-url]; configured find-links stay."""
+    machine.write(
+        "home/.config/pip/pip.conf",
+        "[global]\nindex-url = https://conf.test/simple\n"
+        "extra-index-url = https://pypi.org/simple\nfind-links = https://flinks.test/\n",
+    )
+    machine.write("work/project/r.txt", "--index-url https://manager.test/simple\n")
+    config = read_client_config(
+        machine.env, requirements=["r.txt"], cwd=machine.project, etc=str(machine.etc)
+    )
+    assert config.pip_index is not None and config.pip_index.url == "https://manager.test/simple"
+    assert [(e.role, e.url) for e in config.pip_extras] == [("find-links", "https://flinks.test/")]
 
 
 def test_requirements_problems_are_notes(machine: Machine) -> None:
