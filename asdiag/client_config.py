@@ -916,6 +916,7 @@ def _read_requirements(
     cwd: Path,
     notes: list[str],
     expanded: dict[str, str],
+    no_index: list[Origin],
 ) -> list[IndexEntry]:
     """Index options of a requirements file and the files it includes (``-r``, ``-c``).
 
@@ -969,11 +970,14 @@ def _read_requirements(
                 parse(target, ancestors | {target})
                 continue
             origin = Origin(path=path, line=number)
+            if options.no_index:
+                no_index.append(origin)
             found: list[tuple[Role, str]] = (
                 [("index", options.index_url)] if options.index_url else []
             )
             found += [("extra", url) for url in options.extra_index_urls or ()]
-            found += [("find-links", url) for url in options.find_links or ()]
+            # pip's handle_option_line adds only the first --find-links of a line.
+            found += [("find-links", url) for url in (options.find_links or ())[:1]]
             entries.extend(IndexEntry("requirements", role, url, origin) for role, url in found)
 
     first = os.path.abspath(_resolve(start, cwd))
@@ -1068,10 +1072,13 @@ def read_client_config(
     uv = _read_uv(environ, home, etc, cwd, notes)
     requirement_entries: list[IndexEntry] = []
     expanded: dict[str, str] = {}
+    no_index: list[Origin] = []
     for requirements_file in requirements:
         requirement_entries.extend(
-            _read_requirements(str(requirements_file), environ, cwd, notes, expanded)
+            _read_requirements(str(requirements_file), environ, cwd, notes, expanded, no_index)
         )
+    # --no-index in a file is pip's no-index for that install, whatever the configuration says.
+    no_index_values = tuple(ConfigValue("no-index", "true", origin) for origin in no_index[:1])
     entries = (*pip.entries, *uv.entries, *requirement_entries)
 
     # Notes quote file names and values; mask any password this run has seen, raw or decoded.
@@ -1087,7 +1094,7 @@ def read_client_config(
         pip_extras=pip_extras,
         uv_index=uv.index,
         uv_extras=uv.extras,
-        values=(*pip.values, *uv.values),
+        values=(*no_index_values, *pip.values, *uv.values),
         netrc=_read_netrc(environ),
         notes=tuple(redactor.text(note) for note in notes),
         expanded=expanded,

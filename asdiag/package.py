@@ -377,10 +377,16 @@ def _status_findings(
         "archived": "is archived: no new releases will come; its files still install",
         "deprecated": "is deprecated by its maintainers; its files still install",
     }
-    severity = {"quarantined": Severity.FAIL}.get(
-        status, Severity.WARN if status in words else Severity.INFO
-    )
+    severity = Severity.WARN if status in words else Severity.INFO
     text = words.get(status, f"has the project status {status!r}, which PEP 792 does not define")
+    if status == "quarantined":
+        if page.files:  # pip 26.3 does not read the status: it installs what the page lists
+            text = (
+                "is quarantined by the index, yet the page lists files: pip 26.3 does not read "
+                "PEP 792 status and would install them"
+            )
+        else:
+            severity = Severity.FAIL
     return [
         kind("package.project-status").finding(
             f"{request.name} {text}.{reason}", severity=severity, evidence=evidence

@@ -537,17 +537,14 @@ def _parse_requirement(text: str) -> _Parsed | str:
                 return f"invalid marker in {name_part!r}: {_first_line(exc)}"
         kind = _link_kind(name_part) if scheme is not None else UNCHECKABLE_PATH
         return _Parsed(None, kind, marker)
-    if pep508_url:
-        # pip splits the marker off at the first ";" before parsing ``name @ URL``, so that
-        # ``x @ https://h/x.whl;python_version<"3.12"`` has its marker (packaging alone would
-        # take the ";" into the URL); ``text`` is then parsed without it.
-        text = name_part
-        marker_text = after.strip()
-    else:
-        marker_text = ""
+    # pip's parse_req_from_line splits the marker off at the first ";" and parses the rest:
+    # ``x @ https://h/x.whl;python_version<"3.12"`` has its marker (packaging alone would take
+    # the ";" into the URL), and ``x==1.0;`` has an empty one, that is none.
+    text = name_part
+    marker_text = after.strip()
     try:
         requirement = Requirement(text)
-        marker = Marker(marker_text) if marker_text else requirement.marker
+        marker = Marker(marker_text) if marker_text else None
     except (InvalidRequirement, InvalidMarker) as exc:
         hint = ""
         if "=" in text and not any(op in text for op in ("~=", "==", "!=", "<", ">")):

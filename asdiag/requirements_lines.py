@@ -128,8 +128,10 @@ def requirement_lines(
 ) -> Iterator[tuple[int, str]]:
     """pip's ``preprocess``: join ``\\`` continuations, drop comments, expand ``${VAR}``.
 
-    ``expanded`` collects each variable expanded and its value: values written as ``${VAR}``
-    are often tokens (pip's docs suggest it), so the caller teaches them to the redactor.
+    ``expanded`` collects each variable expanded inside a URL, and its value: pip's docs
+    suggest ``${VAR}`` for the tokens in index and requirement URLs, so the caller teaches them
+    to the redactor. A variable elsewhere on the line (a version, a package name) is no secret
+    and is not collected: naming it would rewrite asdiag's own sentences.
     """
     joined: list[tuple[int, str]] = []
     primary: int | None = None
@@ -156,7 +158,9 @@ def requirement_lines(
             continue
         for variable, name in _ENV_VAR.findall(line):
             if value := environ.get(name):
-                line = line.replace(variable, value)
-                if expanded is not None:
+                if expanded is not None and any(
+                    "://" in token and variable in token for token in line.split()
+                ):
                     expanded[name] = value
+                line = line.replace(variable, value)
         yield number, line

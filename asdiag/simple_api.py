@@ -264,14 +264,17 @@ def parse_project_page(
     ``charset`` (the Content-Type's, when it names one)."""
     if not body.strip():
         return NotAProjectPage("the body is empty")
-    if content_type == JSON_CONTENT_TYPE or content_type.endswith("json"):
+    # pip 26.3 (_ensure_api_header) reads a page only with these types and skips any other,
+    # application/json and a missing Content-Type included: it then finds no version at all.
+    if content_type == JSON_CONTENT_TYPE:
         return _parse_json_project(body, content_type, page_url)
-    if content_type in HTML_CONTENT_TYPES or (not content_type and body.lstrip()[:1] == b"<"):
+    if content_type in HTML_CONTENT_TYPES:
         if binary_reason(body, charset):
             return NotAProjectPage(binary_reason(body, charset))
         return _parse_html_project(body, page_url, charset)
     return NotAProjectPage(
-        f"the Content-Type is {content_type or 'missing'}, not HTML or PEP 691 JSON"
+        f"the Content-Type is {content_type or 'missing'}, not text/html or the simple API's "
+        "own types: pip 26.3 skips such a page and finds no version"
     )
 
 
@@ -298,13 +301,34 @@ _RESERVED = re.compile(r"(@|%2F)", re.IGNORECASE)
 def _egg_fragment(fragment: str) -> str | None:
     """pip's ``Link._egg_fragment``: the value of ``egg=`` anywhere in the fragment."""
     match = re.search(r"(?:^|&)egg=([^&]*)", fragment)
-    return match[1] if match and match[1] else None
+    return match[1] if match else None
 
 
-def _hash_fragment(fragment: str) -> tuple[tuple[str, str], ...]:
-    """The hash pip reads from a link's fragment. Names are lower case, as pip matches them;
-    an empty value is no hash (pip would then refuse the download as a mismatch)."""
-    match = _HASH_IN_FRAGMENT.search("#" + fragment)
+#: pip's ``Link._project_name_re``: what an ``#egg=`` value must be, or pip raises
+#: ``InvalidEggFragment`` and reads nothing of the page.
+_EGG_NAME = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
+
+
+class _PipStops(Exception):
+    """A page pip 26.3 cannot read at all (its parser raises): the reason, in words."""
+
+
+def _checked_egg(href: str, fragment: str) -> str | None:
+    """The ``#egg=`` value pip reads; :class:`_PipStops` when it is not a project name."""
+    egg = _egg_fragment(fragment)
+    if egg is not None and not _EGG_NAME.match(egg):
+        raise _PipStops(
+            f"the link {href!r} has #egg={egg!r}, which is not a project name: pip 26.3 stops "
+            "on the whole page (InvalidEggFragment)"
+        )
+    return egg
+
+
+def _hash_fragment(url: str, fragment: str) -> tuple[tuple[str, str], ...]:
+    """The hash pip reads from a link: the first known ``name=value`` after a ``#`` or an ``&``
+    anywhere in the URL (the query too). Names are lower case, as pip matches them; an empty
+    value is no hash (pip would then refuse the download as a mismatch)."""
+    match = _HASH_IN_FRAGMENT.search(f"{url}#{fragment}")
     return ((match[1], match[2].lower()),) if match and match[2] else ()
 
 
@@ -342,6 +366,15 @@ def _parse_json_project(
     body: bytes, content_type: str, page_url: str
 ) -> ProjectPage | NotAProjectPage:
     try:
+        return _read_json_project(body, content_type, page_url)
+    except _PipStops as stop:
+        return NotAProjectPage(str(stop))
+
+
+def _read_json_project(
+    body: bytes, content_type: str, page_url: str
+) -> ProjectPage | NotAProjectPage:
+    try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError, RecursionError):
         return NotAProjectPage(f"the body is declared as {content_type} but is not valid JSON")
@@ -358,7 +391,7 @@ def _parse_json_project(
         if resolved is None:
             notes.append(f"file entry {number}: {entry['url']!r} is not an http(s) URL; skipped")
             continue
-        url = resolved[0]
+        url, fragment = resolved
         if resolved in seen:
             continue  # the same file twice is one candidate, as pip's _sort_links keeps it
         seen.add(resolved)
@@ -379,7 +412,7 @@ def _parse_json_project(
             )
             if isinstance(raw_hashes, dict)
             else ()
-        )
+        ) or _hash_fragment(url, fragment)  # pip's Link reads the URL's fragment too
         yanked = entry.get("yanked", False)
         requires = entry.get("requires-python")
         size = entry.get("size")
@@ -396,6 +429,7 @@ def _parse_json_project(
                 ),
                 size=size if isinstance(size, int) and not isinstance(size, bool) else None,
                 upload_time=upload if isinstance(upload, str) else None,
+                egg=_checked_egg(entry["url"], fragment),
             )
         )
     meta = data.get("meta")
@@ -417,6 +451,24 @@ def _parse_json_project(
 
 
 def _parse_html_project(
+    body: bytes, page_url: str, charset: str | None = None
+) -> ProjectPage | NotAProjectPage:
+    # pip decodes the page strictly, in its charset or UTF-8, and stops on any error.
+    try:
+        body.decode(charset or "utf-8")
+    except LookupError:
+        return NotAProjectPage(f"its charset {charset!r} is unknown: pip 26.3 cannot read it")
+    except UnicodeDecodeError:
+        return NotAProjectPage(
+            f"it is not valid {charset or 'UTF-8'} text: pip 26.3 cannot decode it and stops"
+        )
+    try:
+        return _read_html_project(body, page_url, charset)
+    except _PipStops as stop:
+        return NotAProjectPage(str(stop))
+
+
+def _read_html_project(
     body: bytes, page_url: str, charset: str | None = None
 ) -> ProjectPage | NotAProjectPage:
     parser = _read_html(body, charset)
@@ -461,8 +513,8 @@ def _parse_html_project(
             DistFile(
                 filename=filename,
                 url=url,
-                hashes=_hash_fragment(fragment),
-                egg=_egg_fragment(fragment),
+                hashes=_hash_fragment(url, fragment),
+                egg=_checked_egg(href, fragment),
                 requires_python=requires.strip() or None if requires else None,
                 yanked=_yanked(attrs, filename, notes),
                 core_metadata=True if metadata is None else _metadata_flag(metadata),

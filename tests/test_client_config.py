@@ -818,3 +818,13 @@ def test_password_unencoded_fires_exactly_where_pip_misreads_the_password(passwo
     url = f"https://org:{password}@repository.example/simple/"
     _, (_, pip_password) = split_auth_from_netloc(urlsplit(url).netloc)
     assert bool(unencoded_password_chars(url)) is (pip_password != password)
+
+
+def test_no_index_in_a_requirements_file_is_pips_no_index(machine: Machine) -> None:
+    machine.write("work/project/r.txt", "--no-index\n--index-url https://pypi.org/simple\n")
+    config = read_client_config(
+        machine.env, requirements=["r.txt"], cwd=machine.project, etc=str(machine.etc)
+    )
+    no_index = config.value("no-index")
+    assert no_index is not None and no_index.enabled
+    assert no_index.origin.line == 1

@@ -1141,3 +1141,16 @@ def test_pip_builds_a_newer_sdist_rather_than_take_an_older_wheel_unless_told():
     preferred, probes = run(files, platforms=["linux"], pythons=["3.12"], prefer_binary=True)
     assert "package.no-compatible-wheel" not in ids(preferred)
     assert [p.filename for p in probes] == ["demo-1.0-py3-none-any.whl"]
+
+
+def test_a_quarantined_page_that_still_lists_files_warns_that_pip_installs_them():
+    """pip 26.3 does not read PEP 792 status: files on the page are installed all the same."""
+    quarantined = replace(page(dist("demo-1.0-py3-none-any.whl")), status="quarantined")
+    result, _ = decide(
+        request(), CATALOG, quarantined, CATALOG.project_url("demo"),
+        Options(targets(["linux"], ["3.12"])), EVIDENCE,
+    )  # fmt: skip
+    finding = by_id(result, "package.project-status")
+    assert finding.severity is S.WARN
+    assert "pip 26.3 does not read PEP 792 status" in finding.summary
+    assert "package.ok" in ids(result)

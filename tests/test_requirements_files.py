@@ -1054,3 +1054,14 @@ def test_pip_refusals_found_by_the_differential_test(work: Path) -> None:
     parsed = read_requirement_files(["r.txt"], environ={})
     assert [line.url for line in parsed.effective_index_lines] == ["https://a.example/"]
     assert any("only the first" in problem for problem in parsed.problems)
+
+
+def test_an_empty_marker_after_a_semicolon_is_no_marker(work: Path) -> None:
+    """pip's parse_req_from_line splits at ";" and reads an empty marker as none."""
+    write(work / "r.txt", "x==1.0;\ny>=2 ;\n")
+    parsed = read_requirement_files(["r.txt"], environ={})
+    assert parsed.problems == ()
+    assert [(str(e.requirement), e.marker) for e in parsed.entries] == [
+        ("x==1.0", None),
+        ("y>=2", None),
+    ]

@@ -91,10 +91,47 @@ def test_both_html_content_types_are_html(content_type):
     assert page.format == "html"
 
 
-def test_html_is_sniffed_without_a_content_type():
-    page = parse_project_page(b'  <a href="demo-1.0.tar.gz">x</a>', "", PAGE)
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b'  <a href="demo-1.0.tar.gz">x</a>', ""),
+        (b'{"files": [{"url": "demo-1.0.tar.gz"}]}', "application/json"),
+        (b'{"files": []}', "application/vnd.pypi.latest+json"),
+    ],
+)
+def test_a_page_pip_skips_for_its_content_type_is_no_page(body, content_type):
+    """pip 26.3's _ensure_api_header reads text/html and the simple API's own types only."""
+    page = parse_project_page(body, content_type, PAGE)
+    assert isinstance(page, NotAProjectPage)
+    assert "pip 26.3 skips such a page" in page.reason
+
+
+def test_pages_pip_cannot_read_are_no_pages():
+    """pip decodes strictly and raises InvalidEggFragment for an #egg= that is no name."""
+    latin = parse_project_page(b'<a href="caf\xe9-1.0.tar.gz">x</a>', "text/html", PAGE)
+    assert isinstance(latin, NotAProjectPage) and "cannot decode" in latin.reason
+    declared = parse_project_page(
+        b'<a href="caf\xe9-1.0.tar.gz">x</a>', "text/html", PAGE, "iso-8859-1"
+    )
+    assert isinstance(declared, ProjectPage)
+    unknown = parse_project_page(b'<a href="x-1.0.tar.gz">x</a>', "text/html", PAGE, "x-foo")
+    assert isinstance(unknown, NotAProjectPage) and "unknown" in unknown.reason
+    for egg in ("", "foo 1.0", "Tool[cli]"):
+        bad = parse_project_page(f'<a href="x.zip#egg={egg}">x</a>'.encode(), "text/html", PAGE)
+        assert isinstance(bad, NotAProjectPage) and "InvalidEggFragment" in bad.reason, egg
+
+
+def test_a_json_url_fragment_gives_its_egg_and_its_hash():
+    page = parse_project_page(
+        json.dumps(
+            {"files": [{"url": "dl/x.zip#egg=foo-2.0"}, {"url": f"foo-1.0.tar.gz#sha256={SHA}"}]}
+        ).encode(),
+        JSON_CONTENT_TYPE,
+        PAGE,
+    )
     assert isinstance(page, ProjectPage)
-    assert [f.url for f in page.files] == ["https://idx.example/simple/demo/demo-1.0.tar.gz"]
+    assert page.files[0].egg == "foo-2.0"
+    assert page.files[1].hashes == (("sha256", SHA),)
 
 
 @pytest.mark.parametrize(
@@ -369,11 +406,8 @@ def test_a_full_pep691_page():
     )
 
 
-@pytest.mark.parametrize(
-    "content_type", [JSON_CONTENT_TYPE, "application/json", "application/vnd.pypi.latest+json"]
-)
-def test_json_content_types(content_type):
-    page = parse_project_page(b'{"files": []}', content_type, PAGE)
+def test_json_content_type():
+    page = parse_project_page(b'{"files": []}', JSON_CONTENT_TYPE, PAGE)
     assert page == ProjectPage("json", None, None, ())
 
 
