@@ -360,6 +360,7 @@ def diagnose_requirements(
     roots = {name: _Roots(client) for name, client in clients.items()}
     work = [(job, index) for job in jobs for index in indexes]
     formats = parsed.formats
+    releases = parsed.releases
     done = 0
     lock = threading.Lock()
 
@@ -371,7 +372,9 @@ def diagnose_requirements(
             targets=job.targets,
             requested_platforms=options.requested_platforms,
             requested_pythons=options.requested_pythons,
-            pre=options.pre or parsed.pre,  # --pre in a file applies to every project, as in pip
+            # --pre / --all-releases / --only-final in the files, as pip's ReleaseControl says
+            pre=options.pre or releases.allows_prereleases(job.request.project) is True,
+            only_final=releases.allows_prereleases(job.request.project) is False,
             rows=1,
             probe_files=options.probe_files,
             formats=formats.allowed(job.request.project),

@@ -279,17 +279,22 @@ class Options:
     #: What pip may install for this project: ``binary`` (wheels) and ``source`` (sdists),
     #: narrowed by a requirements file's ``--only-binary`` / ``--no-binary``.
     formats: frozenset[str] = frozenset({"binary", "source"})
+    #: ``--only-final`` (a requirements file's): no pre-release, even when nothing else matches.
+    only_final: bool = False
     #: ``--prefer-binary``: an older version's wheel over a newer version's sdist. Without it
     #: pip builds the newest version it can install, from source if it has to.
     prefer_binary: bool = False
 
 
-def matching(request: PackageRequest, found: tuple[Release, ...], pre: bool) -> tuple[Release, ...]:
+def matching(
+    request: PackageRequest, found: tuple[Release, ...], pre: bool, only_final: bool = False
+) -> tuple[Release, ...]:
     """The releases the specifier admits, newest first, as pip chooses them: pre-releases when
-    asked for or when nothing final matches; yanked ones only when pinned and nothing else is
-    left (pip's resolver, PEP 592)."""
+    asked for or when nothing final matches (never with ``only_final``); yanked ones only when
+    pinned and nothing else is left (pip's resolver, PEP 592)."""
     by_version = {r.version: r for r in found}
-    admitted = request.specifier.filter(by_version, prereleases=True if pre else None)
+    prereleases = False if only_final else True if pre else None
+    admitted = request.specifier.filter(by_version, prereleases=prereleases)
     chosen = [by_version[v] for v in admitted]
     if not (request.pinned and all(r.yanked is not None for r in chosen)):
         chosen = [r for r in chosen if r.yanked is None]
@@ -308,7 +313,7 @@ def decide(
     found, notes = releases(page, request.project, options.formats)
     findings: list[Finding] = list(_status_findings(request, page, evidence))
     versions = tuple(str(r.version) for r in found)
-    candidates = matching(request, found, options.pre)
+    candidates = matching(request, found, options.pre, options.only_final)
     quarantined = page.status == "quarantined"
     if not candidates:
         if not (quarantined and not page.files):  # else the status says why nothing is there

@@ -311,6 +311,26 @@ class OptionLine:
     origin: Origin
 
 
+def _mutual_excludes(value: str, own: set[str], other: set[str]) -> None:
+    """pip's ``handle_mutual_excludes`` (FormatControl and ReleaseControl alike), for one
+    comma-separated value: ``:all:`` empties both sets, is kept, and ends the value unless a
+    ``:none:`` follows; ``:none:`` empties its own set; a name leaves the other set."""
+    names = value.split(",")
+    while ":all:" in names:
+        other.clear()
+        own.clear()
+        own.add(":all:")
+        del names[: names.index(":all:") + 1]
+        if ":none:" not in names:
+            return
+    for name in names:
+        if name == ":none:":
+            own.clear()
+            continue
+        other.discard(canonicalize_name(name))
+        own.add(canonicalize_name(name))
+
+
 @dataclass(frozen=True)
 class FormatControl:
     """``--no-binary`` and ``--only-binary`` as pip's ``FormatControl`` holds them: project
@@ -321,25 +341,13 @@ class FormatControl:
 
     @classmethod
     def of(cls, options: Iterable[OptionLine]) -> FormatControl:
-        """The options in file order, as pip's ``handle_mutual_excludes`` applies them: a name
-        in one set leaves the other; ``:all:`` empties the other; ``:none:`` empties its own."""
+        """The options in file order, as pip's ``handle_mutual_excludes`` applies them."""
         sets: dict[str, set[str]] = {"--no-binary": set(), "--only-binary": set()}
         for line in options:
             if line.option not in sets:
                 continue
-            own = sets[line.option]
             other = sets["--only-binary" if line.option == "--no-binary" else "--no-binary"]
-            for value in (v.strip() for v in line.value.split(",") if v.strip()):
-                if value == ":all:":
-                    own.clear()
-                    own.add(":all:")
-                    other.clear()
-                elif value == ":none:":
-                    own.clear()
-                else:
-                    name = canonicalize_name(value)
-                    other.discard(name)
-                    own.add(name)
+            _mutual_excludes(line.value, sets[line.option], other)
         return cls(frozenset(sets["--no-binary"]), frozenset(sets["--only-binary"]))
 
     def allowed(self, project: str) -> frozenset[str]:
@@ -353,6 +361,44 @@ class FormatControl:
         if ":all:" in self.no_binary:
             return frozenset({"source"})
         return frozenset({"binary", "source"})
+
+
+@dataclass(frozen=True)
+class ReleaseControl:
+    """``--pre``, ``--all-releases`` and ``--only-final`` as pip 26.3's ``ReleaseControl``
+    holds them: project names (canonical) or ``:all:``."""
+
+    all_releases: frozenset[str] = frozenset()
+    only_final: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, options: Iterable[OptionLine]) -> ReleaseControl:
+        """The options in file order: ``--all-releases`` / ``--only-final`` by pip's
+        ``handle_mutual_excludes``, ``--pre`` by adding ``:all:`` to the pre-release set
+        without touching the other (pip's ``handle_option_line``)."""
+        sets: dict[str, set[str]] = {"--all-releases": set(), "--only-final": set()}
+        for line in options:
+            if line.option == "--pre":
+                sets["--all-releases"].add(":all:")
+                continue
+            if line.option not in sets:
+                continue
+            other = sets["--only-final" if line.option == "--all-releases" else "--all-releases"]
+            _mutual_excludes(line.value, sets[line.option], other)
+        return cls(frozenset(sets["--all-releases"]), frozenset(sets["--only-final"]))
+
+    def allows_prereleases(self, project: str) -> bool | None:
+        """pip's ``allows_prereleases``: True, False (final releases only), or None (pip's
+        default: pre-releases only when nothing final matches)."""
+        if project in self.all_releases:
+            return True
+        if project in self.only_final:
+            return False
+        if ":all:" in self.all_releases:
+            return True
+        if ":all:" in self.only_final:
+            return False
+        return None
 
 
 @dataclass(frozen=True)
@@ -390,9 +436,9 @@ class ParsedFiles:
         return (*indexes, *find_links)
 
     @property
-    def pre(self) -> bool:
-        """Whether a file says ``--pre``: pip then considers pre-releases for every project."""
-        return any(line.option == "--pre" for line in self.options)
+    def releases(self) -> ReleaseControl:
+        """What ``--pre``, ``--all-releases`` and ``--only-final`` in the files allow."""
+        return ReleaseControl.of(self.options)
 
     @property
     def formats(self) -> FormatControl:

@@ -1154,3 +1154,12 @@ def test_a_quarantined_page_that_still_lists_files_warns_that_pip_installs_them(
     assert finding.severity is S.WARN
     assert "pip 26.3 does not read PEP 792 status" in finding.summary
     assert "package.ok" in ids(result)
+
+
+def test_only_final_takes_no_pre_release_even_when_nothing_else_matches():
+    """pip's --only-final: "Could not find a final version"; its default takes 2.0b1."""
+    files = [dist("demo-2.0b1-py3-none-any.whl")]
+    default, _ = run(files)
+    assert "package.ok" in ids(default)
+    final_only, _ = run(files, only_final=True)
+    assert "package.version-not-found" in ids(final_only)

@@ -73,7 +73,9 @@ class View:
     index_urls: tuple[str, ...] = ()
     find_links: tuple[str, ...] = ()
     no_index: bool = False
-    pre: bool = False
+    #: pip's ReleaseControl (--pre, --all-releases, --only-final): the two sets.
+    all_releases: frozenset[str] = frozenset()
+    only_final: frozenset[str] = frozenset()
     no_binary: frozenset[str] = frozenset()
     only_binary: frozenset[str] = frozenset()
 
@@ -131,7 +133,8 @@ def pip_view(path: Path) -> View:
         tuple(finder.index_urls),
         tuple(finder.find_links),
         finder.search_scope.no_index,
-        release is not None and ":all:" in release.all_releases,
+        frozenset(release.all_releases) if release is not None else frozenset(),
+        frozenset(release.only_final) if release is not None else frozenset(),
         frozenset(finder.format_control.no_binary),
         frozenset(finder.format_control.only_binary),
     )
@@ -184,7 +187,8 @@ def asdiag_view(parsed: ParsedFiles, cwd: Path) -> View:
         tuple(line.url for line in effective if line.option != "--find-links"),
         tuple(line.url for line in effective if line.option == "--find-links"),
         any(line.option == "--no-index" for line in parsed.index_lines),
-        parsed.pre,
+        parsed.releases.all_releases,
+        parsed.releases.only_final,
         formats.no_binary,
         formats.only_binary,
     )

@@ -25,6 +25,7 @@ from asdiag.requirements_files import (
     OptionLine,
     Origin,
     ParsedFiles,
+    ReleaseControl,
     file_kind,
     marker_environment,
     projects_for,
@@ -1065,3 +1066,33 @@ def test_an_empty_marker_after_a_semicolon_is_no_marker(work: Path) -> None:
         ("x==1.0", None),
         ("y>=2", None),
     ]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.just(("--pre", "")),
+            st.tuples(
+                st.sampled_from(["--all-releases", "--only-final"]), _FORMAT_VALUES.map(",".join)
+            ),
+        ),
+        max_size=5,
+    )
+)
+def test_release_control_is_pips(lines: list[tuple[str, str]]) -> None:
+    """The same options, given to pip 26.3's own ReleaseControl the way its requirements-file
+    reader gives them, allow the same pre-releases."""
+    from pip._internal.models.release_control import ReleaseControl as PipReleaseControl
+
+    pip = PipReleaseControl()
+    for option, value in lines:
+        if option == "--pre":
+            pip.all_releases.add(":all:")
+        elif option == "--all-releases":
+            pip.handle_mutual_excludes(value, pip.all_releases, pip.only_final, "all_releases")
+        else:
+            pip.handle_mutual_excludes(value, pip.only_final, pip.all_releases, "only_final")
+    ours = ReleaseControl.of(OptionLine(o, v, Origin("r.txt")) for o, v in lines)
+    for project in ("demo", "demo-pkg", "other", "unrelated"):
+        assert ours.allows_prereleases(project) == pip.allows_prereleases(project), (project, lines)
