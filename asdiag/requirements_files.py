@@ -53,6 +53,7 @@ from packaging.utils import (
 )
 from packaging.version import InvalidVersion, Version
 
+from asdiag.distfiles import SDIST_EXTENSIONS
 from asdiag.platforms import PRESETS
 from asdiag.redact import Redactor, redact_url
 from asdiag.requirements_lines import (
@@ -62,6 +63,7 @@ from asdiag.requirements_lines import (
     parse_line,
     requirement_lines,
 )
+from asdiag.simple_api import PROJECT_NAME, egg_fragment
 from asdiag.urls import url_passwords
 
 __all__ = [
@@ -97,20 +99,7 @@ FileKind = Literal["requirements", "pylock", "pyproject"]
 # pip utils/hashes.py STRONG_HASHES: the only algorithms ``--hash`` accepts.
 _STRONG_HASHES = ("sha256", "sha384", "sha512")
 # pip utils/filetypes.py ARCHIVE_EXTENSIONS: a requirement ending so is a file, not a name.
-_ARCHIVE_EXTENSIONS = (
-    ".zip",
-    ".whl",
-    ".tar.bz2",
-    ".tbz",
-    ".tar.gz",
-    ".tgz",
-    ".tar",
-    ".tar.xz",
-    ".txz",
-    ".tlz",
-    ".tar.lz",
-    ".tar.lzma",
-)
+_ARCHIVE_EXTENSIONS = (*SDIST_EXTENSIONS, ".whl")
 # pip vcs/versioncontrol.py ``is_url``: these schemes, plus every VCS's ``schemes``.
 _URL_SCHEMES = frozenset({"http", "https", "file", "ftp"})
 _VCS_SCHEMES = frozenset(
@@ -503,10 +492,10 @@ def link_project(link: str) -> NormalizedName | None:
     """The project a bare URL, path or editable installs, as far as its text says: the
     ``#egg=`` fragment (pip's way to name a VCS or directory requirement), else a wheel's or an
     sdist's file name. pip learns the rest only by building it."""
-    base, _, fragment = link.partition("#")
-    egg = re.search(r"(?:^|&)egg=([^&]+)", fragment)
+    base = link.partition("#")[0]
+    egg = egg_fragment(link)
     if egg:
-        name = re.split(r"[\[<>=!~;\s]", egg[1], maxsplit=1)[0]
+        name = re.split(r"[\[<>=!~;\s]", egg, maxsplit=1)[0]
         return canonicalize_name(name) if name else None
     filename = urllib.parse.unquote(base.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1])
     try:
@@ -517,20 +506,15 @@ def link_project(link: str) -> NormalizedName | None:
         return None
 
 
-# pip models/link.py: the egg fragment a Link reads, and the PEP 508 name it must be.
-_EGG_FRAGMENT = re.compile(r"[#&]egg=([^&]*)")
-_EGG_NAME = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
-
-
 def _egg_refusal(url: str) -> str:
     """Why pip's ``Link`` raises ``InvalidEggFragment`` for a URL (``#egg=r;python_version``,
     a marker without the space pip needs before ``;``), "" when it does not."""
     if _url_scheme(url) is None:
         return ""  # a path: pip quotes its "#" into the file: URL
-    match = _EGG_FRAGMENT.search(url)
-    if match is None or _EGG_NAME.match(match[1]):
+    egg = egg_fragment(url)
+    if egg is None or PROJECT_NAME.match(egg):
         return ""
-    return f"#egg={match[1]!r} is not a project name"
+    return f"#egg={egg!r} is not a project name"
 
 
 def _looks_like_path(text: str) -> bool:

@@ -30,7 +30,12 @@ HTML_CONTENT_TYPES = frozenset({"text/html", "application/vnd.pypi.simple.v1+htm
 #: 1.3 (PEP 740), 1.4 (PEP 792). PEP 629: a higher major is incompatible, a higher minor is not.
 SUPPORTED_API_VERSION = (1, 4)
 
-_NAME_LIKE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")
+#: A PEP 508 project name as pip's ``Link._project_name_re`` has it: what an index root's link
+#: text is when it names a project, and what a link's ``#egg=`` value must be (or pip raises
+#: ``InvalidEggFragment`` and reads nothing of the page).
+PROJECT_NAME = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
+#: pip's ``Link._egg_fragment_re``.
+_EGG = re.compile(r"[#&]egg=([^&]*)")
 
 
 @dataclass(frozen=True)
@@ -104,19 +109,10 @@ class _PageParser(HTMLParser):
             self._text.append(data)
 
 
-def _decode(body: bytes, charset: str | None) -> str:
-    """The page's text in the charset its Content-Type names (pip does the same), else UTF-8;
-    bytes that do not decode are replaced, never fatal."""
-    try:
-        return body.decode(charset or "utf-8", errors="replace")
-    except LookupError:  # a charset Python does not know
-        return body.decode("utf-8", errors="replace")
-
-
-def _read_html(body: bytes, charset: str | None = None) -> _PageParser:
+def _read_html(text: str) -> _PageParser:
     parser = _PageParser()
     try:
-        parser.feed(_decode(body, charset))
+        parser.feed(text)
         parser.close()
     except AssertionError:
         pass  # html.parser asserts on a marked section it does not know (<![foo ...>): keep
@@ -131,6 +127,13 @@ def parse_api_version(text: str) -> tuple[int, int] | None:
     return (int(match[1]), int(match[2])) if match else None
 
 
+#: Every byte but the control ones (tab, newline, form feed and carriage return are text):
+#: deleting these leaves the control bytes to count, without a Python loop per byte.
+_NOT_CONTROL = bytes(
+    b for b in range(256) if not (b < 32 and b not in (9, 10, 12, 13)) and b != 127
+)
+
+
 def binary_reason(body: bytes, charset: str | None = None) -> str:
     """Why ``body`` is not text (empty when it is): a NUL byte, many control characters, or
     bytes that are not UTF-8 (when no other charset is declared). Judged on the first 8 KiB;
@@ -141,9 +144,7 @@ def binary_reason(body: bytes, charset: str | None = None) -> str:
         return ""
     if b"\x00" in sample:
         return "the body is binary data (it holds NUL bytes), not text"
-    controls = sum(
-        1 for byte in sample if (byte < 32 and byte not in (9, 10, 12, 13)) or byte == 127
-    )
+    controls = len(sample.translate(None, _NOT_CONTROL))
     if controls > len(sample) // 100:
         return "the body is binary data (control bytes), not text"
     if (charset or "utf-8").lower().replace("_", "-") in ("utf-8", "utf8"):
@@ -166,7 +167,8 @@ def parse_index_root(body: bytes, content_type: str) -> IndexRoot | NotAnIndex:
     if content_type == JSON_CONTENT_TYPE or content_type.endswith("json"):
         return _parse_json_root(body, content_type)
     if content_type in HTML_CONTENT_TYPES or (not content_type and body.lstrip()[:1] == b"<"):
-        return NotAnIndex(binary_reason(body)) if binary_reason(body) else _parse_html_root(body)
+        binary = binary_reason(body)
+        return NotAnIndex(binary) if binary else _parse_html_root(body)
     return NotAnIndex(f"the Content-Type is {content_type or 'missing'}, not HTML or PEP 691 JSON")
 
 
@@ -195,13 +197,14 @@ def _parse_json_root(body: bytes, content_type: str) -> IndexRoot | NotAnIndex:
 
 
 def _parse_html_root(body: bytes) -> IndexRoot | NotAnIndex:
-    parser = _read_html(body)
+    # No client reads the root; asdiag does, leniently (pip would never see a decoding error).
+    parser = _read_html(body.decode("utf-8", errors="replace"))
     if parser.tag_count == 0:
         return NotAnIndex("the body, declared as HTML, contains no HTML")
     if parser.has_password_field:
         return NotAnIndex("the page asks for a password: a login page, not an index")
     texts = [text for attrs, text in parser.anchors if attrs.get("href")]
-    names = [text for text in texts if _NAME_LIKE.match(text)]
+    names = [text for text in texts if PROJECT_NAME.match(text)]
     others = len(texts) - len(names)
     # An index is a list of links named after projects; a web page has prose links and forms.
     if parser.has_form or others > max(2, len(names) // 10):
@@ -269,8 +272,9 @@ def parse_project_page(
     if content_type == JSON_CONTENT_TYPE:
         return _parse_json_project(body, content_type, page_url)
     if content_type in HTML_CONTENT_TYPES:
-        if binary_reason(body, charset):
-            return NotAProjectPage(binary_reason(body, charset))
+        binary = binary_reason(body, charset)
+        if binary:
+            return NotAProjectPage(binary)
         return _parse_html_project(body, page_url, charset)
     return NotAProjectPage(
         f"the Content-Type is {content_type or 'missing'}, not text/html or the simple API's "
@@ -293,20 +297,16 @@ def _metadata_flag(value: object) -> bool:
 HASH_NAMES = frozenset({"sha512", "sha384", "sha256", "sha224", "sha1", "md5"})
 #: pip's ``LinkHash._hash_url_fragment_re``: the first ``name=value`` of a known hash anywhere in
 #: the fragment (``#egg=x&sha256=...`` too). pip does not check the value is hex; nor does this.
-_HASH_IN_FRAGMENT = re.compile(r"[#&](sha512|sha384|sha256|sha224|sha1|md5)=([^&]*)")
+_HASH_IN_FRAGMENT = re.compile(rf"[#&]({'|'.join(sorted(HASH_NAMES))})=([^&]*)")
 #: pip's ``_reserved_chars_re``: path parts are quoted between these, never across them.
 _RESERVED = re.compile(r"(@|%2F)", re.IGNORECASE)
 
 
-def _egg_fragment(fragment: str) -> str | None:
-    """pip's ``Link._egg_fragment``: the value of ``egg=`` anywhere in the fragment."""
-    match = re.search(r"(?:^|&)egg=([^&]*)", fragment)
+def egg_fragment(url: str) -> str | None:
+    """pip's ``Link._egg_fragment``: the value of ``egg=`` after a ``#`` or an ``&`` anywhere
+    in ``url`` (``""`` when empty, which pip refuses too); None when there is none."""
+    match = _EGG.search(url)
     return match[1] if match else None
-
-
-#: pip's ``Link._project_name_re``: what an ``#egg=`` value must be, or pip raises
-#: ``InvalidEggFragment`` and reads nothing of the page.
-_EGG_NAME = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)
 
 
 class _PipStops(Exception):
@@ -315,8 +315,8 @@ class _PipStops(Exception):
 
 def _checked_egg(href: str, fragment: str) -> str | None:
     """The ``#egg=`` value pip reads; :class:`_PipStops` when it is not a project name."""
-    egg = _egg_fragment(fragment)
-    if egg is not None and not _EGG_NAME.match(egg):
+    egg = egg_fragment("#" + fragment)
+    if egg is not None and not PROJECT_NAME.match(egg):
         raise _PipStops(
             f"the link {href!r} has #egg={egg!r}, which is not a project name: pip 26.3 stops "
             "on the whole page (InvalidEggFragment)"
@@ -455,7 +455,7 @@ def _parse_html_project(
 ) -> ProjectPage | NotAProjectPage:
     # pip decodes the page strictly, in its charset or UTF-8, and stops on any error.
     try:
-        body.decode(charset or "utf-8")
+        text = body.decode(charset or "utf-8")
     except LookupError:
         return NotAProjectPage(f"its charset {charset!r} is unknown: pip 26.3 cannot read it")
     except UnicodeDecodeError:
@@ -463,15 +463,13 @@ def _parse_html_project(
             f"it is not valid {charset or 'UTF-8'} text: pip 26.3 cannot decode it and stops"
         )
     try:
-        return _read_html_project(body, page_url, charset)
+        return _read_html_project(text, page_url)
     except _PipStops as stop:
         return NotAProjectPage(str(stop))
 
 
-def _read_html_project(
-    body: bytes, page_url: str, charset: str | None = None
-) -> ProjectPage | NotAProjectPage:
-    parser = _read_html(body, charset)
+def _read_html_project(text: str, page_url: str) -> ProjectPage | NotAProjectPage:
+    parser = _read_html(text)
     if parser.tag_count == 0:
         return NotAProjectPage("the body, declared as HTML, contains no HTML")
     if parser.has_password_field:
