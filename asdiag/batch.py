@@ -118,7 +118,7 @@ class _Gate:
                     raise RateLimitStop(self.stopped)
                 delay = self.resume_at - time.monotonic()
             if deadline is not None and time.monotonic() + max(delay, 0) >= deadline.at:
-                raise RateLimitStop(f"the command's deadline of {deadline.seconds:g} s passed")
+                raise RateLimitStop(deadline.reason)
             if delay <= 0:
                 return
             time.sleep(min(delay, 0.25))  # the pause the server asked for, not a sync device
@@ -368,13 +368,14 @@ def diagnose_requirements(
         nonlocal done
         job, index = item
         outcome = Outcome(job.request, index.name, job.origins, tuple(t.key for t in job.targets))
+        allowed = releases.allows_prereleases(job.request.project)
         package_options = Options(
             targets=job.targets,
             requested_platforms=options.requested_platforms,
             requested_pythons=options.requested_pythons,
             # --pre / --all-releases / --only-final in the files, as pip's ReleaseControl says
-            pre=options.pre or releases.allows_prereleases(job.request.project) is True,
-            only_final=releases.allows_prereleases(job.request.project) is False,
+            pre=options.pre or allowed is True,
+            only_final=allowed is False,
             rows=1,
             probe_files=options.probe_files,
             formats=formats.allowed(job.request.project),
@@ -382,7 +383,7 @@ def diagnose_requirements(
         )
         try:
             if deadline.passed():
-                raise RateLimitStop(f"the command's deadline of {deadline.seconds:g} s passed")
+                raise RateLimitStop(deadline.reason)
             result = triage_one(
                 job.request, index, clients[index.name], roots[index.name], package_options
             )
@@ -441,7 +442,7 @@ def _cut_by_deadline(outcome: Outcome, deadline: Deadline) -> Outcome:
     return replace(
         outcome,
         result=None,
-        unchecked=f"the command's deadline of {deadline.seconds:g} s passed",
+        unchecked=deadline.reason,
     )
 
 

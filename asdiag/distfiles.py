@@ -14,6 +14,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
 
 from packaging.utils import InvalidWheelFilename, canonicalize_name, parse_wheel_filename
 from packaging.version import InvalidVersion, Version
@@ -65,12 +66,12 @@ def _version_part(stem: str, project: str) -> str | None:
 
 
 def file_version(
-    filename: str, project: str, *, egg: str | None = None, path: str = ""
+    filename: str, project: str, *, egg: str | None = None, url: str = ""
 ) -> FileVersion:
     """The version ``filename`` is for on the page of ``project`` (a normalised name).
 
     ``egg``: a ``#egg=`` fragment, which pip reads instead of the name (and then checks no
-    extension); ``path``: the URL's path, for pip's rule against ``macosx10`` zips.
+    extension); ``url``: the file's URL, for pip's rule against ``macosx10`` zips.
     """
     if egg is not None:
         return _version_of(egg, project)
@@ -87,7 +88,7 @@ def file_version(
         return FileVersion(None, "it has no extension: not a file pip installs")
     if ext not in SDIST_EXTENSIONS:
         return FileVersion(None, f"pip installs no {ext} files")
-    if ext == ".zip" and "macosx10" in (path or filename):
+    if ext == ".zip" and "macosx10" in (unquote(urlsplit(url).path) if url else filename):
         return FileVersion(None, "pip skips macosx10 .zip files")
     return _version_of(stem, project)
 

@@ -322,6 +322,11 @@ class Deadline:
     def passed(self) -> bool:
         return time.monotonic() >= self.at
 
+    @property
+    def reason(self) -> str:
+        """Why what comes after it was not done, in words."""
+        return f"the command's deadline of {self.seconds:g} s passed"
+
     def left(self, limit: float) -> float:
         """``limit`` seconds, or less when the deadline comes first (never negative)."""
         return max(0.0, min(limit, self.at - time.monotonic()))

@@ -17,7 +17,6 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from urllib.parse import unquote, urlsplit
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import SpecifierSet
@@ -212,9 +211,7 @@ def releases(
             flag = "--no-binary" if wheel else "--only-binary"
             notes.append(f"{dist.filename}: ignored because of {flag} in the requirements")
             continue
-        read = file_version(
-            dist.filename, project, egg=dist.egg, path=unquote(urlsplit(dist.url).path)
-        )
+        read = file_version(dist.filename, project, egg=dist.egg, url=dist.url)
         if read.version is None:
             notes.append(f"{dist.filename}: ignored because {read.reason}")
             continue
