@@ -320,6 +320,33 @@ def _mutual_excludes(value: str, own: set[str], other: set[str]) -> None:
         own.add(canonicalize_name(name))
 
 
+def _exclusive_sets(
+    options: Iterable[OptionLine], first: str, second: str, *, adds_all_to_first: str = ""
+) -> tuple[frozenset[str], frozenset[str]]:
+    """Two options whose values exclude each other, applied in file order as pip applies them
+    (``adds_all_to_first``: an option that adds ``:all:`` to the first set and nothing else,
+    as ``--pre`` does)."""
+    sets: dict[str, set[str]] = {first: set(), second: set()}
+    for line in options:
+        if line.option == adds_all_to_first:
+            sets[first].add(":all:")
+        elif line.option in sets:
+            other = sets[second if line.option == first else first]
+            _mutual_excludes(line.value, sets[line.option], other)
+    return frozenset(sets[first]), frozenset(sets[second])
+
+
+def _which(project: str, first: frozenset[str], second: frozenset[str]) -> int | None:
+    """pip's precedence over two such sets: the project's own name, then ``:all:``; 0 for the
+    first set, 1 for the second, None for neither."""
+    for key in (project, ":all:"):
+        if key in first:
+            return 0
+        if key in second:
+            return 1
+    return None
+
+
 @dataclass(frozen=True)
 class FormatControl:
     """``--no-binary`` and ``--only-binary`` as pip's ``FormatControl`` holds them: project
@@ -331,25 +358,15 @@ class FormatControl:
     @classmethod
     def of(cls, options: Iterable[OptionLine]) -> FormatControl:
         """The options in file order, as pip's ``handle_mutual_excludes`` applies them."""
-        sets: dict[str, set[str]] = {"--no-binary": set(), "--only-binary": set()}
-        for line in options:
-            if line.option not in sets:
-                continue
-            other = sets["--only-binary" if line.option == "--no-binary" else "--no-binary"]
-            _mutual_excludes(line.value, sets[line.option], other)
-        return cls(frozenset(sets["--no-binary"]), frozenset(sets["--only-binary"]))
+        only_binary, no_binary = _exclusive_sets(options, "--only-binary", "--no-binary")
+        return cls(no_binary, only_binary)
 
     def allowed(self, project: str) -> frozenset[str]:
         """pip's ``get_allowed_formats``: ``binary`` (wheels) and/or ``source`` (sdists)."""
-        if project in self.only_binary:
-            return frozenset({"binary"})
-        if project in self.no_binary:
-            return frozenset({"source"})
-        if ":all:" in self.only_binary:
-            return frozenset({"binary"})
-        if ":all:" in self.no_binary:
-            return frozenset({"source"})
-        return frozenset({"binary", "source"})
+        which = _which(project, self.only_binary, self.no_binary)
+        if which is None:
+            return frozenset({"binary", "source"})
+        return frozenset({"binary"}) if which == 0 else frozenset({"source"})
 
 
 @dataclass(frozen=True)
@@ -365,29 +382,15 @@ class ReleaseControl:
         """The options in file order: ``--all-releases`` / ``--only-final`` by pip's
         ``handle_mutual_excludes``, ``--pre`` by adding ``:all:`` to the pre-release set
         without touching the other (pip's ``handle_option_line``)."""
-        sets: dict[str, set[str]] = {"--all-releases": set(), "--only-final": set()}
-        for line in options:
-            if line.option == "--pre":
-                sets["--all-releases"].add(":all:")
-                continue
-            if line.option not in sets:
-                continue
-            other = sets["--only-final" if line.option == "--all-releases" else "--all-releases"]
-            _mutual_excludes(line.value, sets[line.option], other)
-        return cls(frozenset(sets["--all-releases"]), frozenset(sets["--only-final"]))
+        return cls(
+            *_exclusive_sets(options, "--all-releases", "--only-final", adds_all_to_first="--pre")
+        )
 
     def allows_prereleases(self, project: str) -> bool | None:
         """pip's ``allows_prereleases``: True, False (final releases only), or None (pip's
         default: pre-releases only when nothing final matches)."""
-        if project in self.all_releases:
-            return True
-        if project in self.only_final:
-            return False
-        if ":all:" in self.all_releases:
-            return True
-        if ":all:" in self.only_final:
-            return False
-        return None
+        which = _which(project, self.all_releases, self.only_final)
+        return None if which is None else which == 0
 
 
 @dataclass(frozen=True)
