@@ -333,8 +333,7 @@ def diagnose_requirements(
     started = time.perf_counter()
     started_at = datetime.now(UTC)
     parsed = read_requirement_files(paths, environ)
-    for name, value in parsed.expanded.items():
-        redactor.add_named(value, f"${{{name}}}")
+    redactor.add_expanded(parsed.expanded)
     jobs = _jobs(parsed, options.targets)
     indexes = indexes_for(settings, via)
     per_project = 1 + (len({t.key for t in options.targets}) if options.probe_files else 0)

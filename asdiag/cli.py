@@ -230,8 +230,7 @@ def _client_config(requirements: list[str] | None, redactor: Redactor) -> Client
 
     config = read_client_config(os.environ, requirements=requirements or (), cwd=Path.cwd())
     redactor.add(*url_passwords(entry.url for entry in config.entries))
-    for name, value in config.expanded.items():
-        redactor.add_named(value, f"${{{name}}}")
+    redactor.add_expanded(config.expanded)
     return config
 
 

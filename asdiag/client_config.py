@@ -1083,8 +1083,7 @@ def read_client_config(
 
     # Notes quote file names and values; mask any password this run has seen, raw or decoded.
     redactor = Redactor(url_passwords(e.url for e in entries))
-    for name, value in expanded.items():
-        redactor.add_named(value, f"${{{name}}}")
+    redactor.add_expanded(expanded)
     pip_index, pip_extras = _with_requirements(pip.index, pip.extras, requirement_entries)
     return ClientConfig(
         pip_files=pip.files,

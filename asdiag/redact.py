@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import base64
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from urllib.parse import quote, unquote
 
 MASK = "****"
@@ -146,8 +146,9 @@ class Redactor:
     def __init__(self, secrets: Iterable[str] = ()) -> None:
         self._values: tuple[str, ...] = ()
         self._distinctive: tuple[str, ...] = ()
-        #: Values shown by a name instead of the mask: ``${TOKEN}`` for what it expanded to.
-        self._named: dict[str, str] = {}
+        #: Values shown by a name instead of the mask (``${TOKEN}`` for what it expanded to),
+        #: longest first, so that a value containing another is named whole.
+        self._named: tuple[tuple[str, str], ...] = ()
         self.add(*secrets)
 
     def add(self, *secrets: str, username: str | None = None) -> None:
@@ -167,15 +168,22 @@ class Redactor:
     def add_named(self, value: str, name: str) -> None:
         """Learn a secret that is shown as ``name`` (``${GITHUB_TOKEN}``) rather than masked."""
         if len(value) >= _MIN_SECRET_LENGTH:
-            self._named[value] = name
+            named = dict(self._named) | {value: name}
+            self._named = tuple(sorted(named.items(), key=lambda item: -len(item[0])))
             if not _UUID.match(value):  # an organisation id is named, never masked
                 self.add(value)
+
+    def add_expanded(self, expanded: Mapping[str, str]) -> None:
+        """Learn the values ``${NAME}`` expanded to in requirements files, each shown by its
+        ``${NAME}``."""
+        for name, value in expanded.items():
+            self.add_named(value, f"${{{name}}}")
 
     def _names(self, text: str, *, distinctive_only: bool) -> str:
         """Named values replaced by their names; with ``distinctive_only`` (asdiag's own text),
         only those no sentence could hold: not a word, a number, or a UUID (an organisation id
         from ``${ORG_ID}`` is quoted in asdiag's sentences and is no secret)."""
-        for value, name in sorted(self._named.items(), key=lambda item: -len(item[0])):
+        for value, name in self._named:
             if not distinctive_only or not (_PROSE_LIKE.match(value) or _UUID.match(value)):
                 text = text.replace(value, name)
         return text

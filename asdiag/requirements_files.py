@@ -982,8 +982,7 @@ class _Reader:
         urls = [line.url for line in self.index_lines]
         urls += [token for entry in self.entries for token in entry.text.split()]
         redactor = Redactor(url_passwords(urls))
-        for name, value in self.expanded.items():
-            redactor.add_named(value, f"${{{name}}}")
+        redactor.add_expanded(self.expanded)
         return ParsedFiles(
             entries=tuple(self.entries),
             index_lines=tuple(self.index_lines),

@@ -170,11 +170,8 @@ class Settings:
     def to_dict(self) -> dict[str, object]:
         """The settings for JSON output: sources always, secret values never."""
 
-        def entry(setting: Setting[Any], value: object) -> dict[str, object]:
-            shown = (
-                MASK if setting.secret else redact_url(value) if isinstance(value, str) else value
-            )
-            return {"value": shown, "source": str(setting.source), "origin": setting.origin}
+        def entry(setting: Setting[Any]) -> dict[str, object]:
+            return {"value": setting.shown, "source": str(setting.source), "origin": setting.origin}
 
         def secret(setting: Setting[Secret | None]) -> dict[str, object]:
             return {
@@ -183,22 +180,18 @@ class Settings:
                 "origin": setting.origin,
             }
 
-        url = self.catalog_url.value
         return {
-            "catalog_url": entry(self.catalog_url, redact_url(url) if url else None),
-            "username": entry(self.username, self.username.value),
+            "catalog_url": entry(self.catalog_url),
+            "username": entry(self.username),
             "password": secret(self.password),
-            "timeout": entry(self.timeout, self.timeout.value),
-            "deadline": entry(self.deadline, self.deadline.value),
-            "ca_bundle": entry(self.ca_bundle, self.ca_bundle.value),
+            "timeout": entry(self.timeout),
+            "deadline": entry(self.deadline),
+            "ca_bundle": entry(self.ca_bundle),
             "profile": self.profile,
             "config_file": self.config_file,
-            "manager_url": entry(
-                self.manager_url,
-                redact_url(self.manager_url.value) if self.manager_url.value else None,
-            ),
-            "manager_username": entry(self.manager_username, self.manager_username.value),
-            "admin_username": entry(self.admin_username, self.admin_username.value),
+            "manager_url": entry(self.manager_url),
+            "manager_username": entry(self.manager_username),
+            "admin_username": entry(self.admin_username),
             "admin_password": secret(self.admin_password),
             "manager_password": secret(self.manager_password),
         }
