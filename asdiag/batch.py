@@ -35,7 +35,6 @@ from asdiag.findings import Finding, Severity
 from asdiag.http import (
     PIP_ACCEPT,
     BasicCredentials,
-    Deadline,
     HttpClient,
     HttpOptions,
     command_deadline,
@@ -62,6 +61,7 @@ from asdiag.requirements_files import (
     read_requirement_files,
 )
 from asdiag.settings import Settings
+from asdiag.timelimits import Deadline
 
 DEFAULT_CONCURRENCY = 16
 #: The longest Retry-After worth waiting for; beyond it the batch stops and says so.

@@ -349,12 +349,12 @@ def verify_password(
     """
     from asdiag.http import (
         BasicCredentials,
-        Deadline,
         HttpClient,
         HttpOptions,
         choose_ca_bundle,
         choose_proxy,
     )
+    from asdiag.timelimits import Deadline
     from asdiag.urls import Origin
 
     bundle = choose_ca_bundle(ca_bundle, ca_bundle_source, environ)

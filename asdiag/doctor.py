@@ -22,7 +22,6 @@ from asdiag.evidence import CaBundle, Exchange, ProxyChoice
 from asdiag.findings import Finding, Severity
 from asdiag.http import (
     BasicCredentials,
-    Deadline,
     HttpClient,
     choose_proxy,
     command_deadline,
@@ -33,6 +32,7 @@ from asdiag.managers.audit import audit
 from asdiag.probes import gather, gather_manager
 from asdiag.redact import Redactor
 from asdiag.settings import ManagerEndpoint, Settings
+from asdiag.timelimits import Deadline
 from asdiag.urls import CatalogUrl, Origin, UrlError, manager_index_url, parse_catalog_url
 
 
