@@ -29,9 +29,14 @@ import random
 import socket
 import ssl
 import struct
-from http.server import BaseHTTPRequestHandler
 
-from tests.integration.scripted_server import GOOD_AUTH, LOGIN_PAGE, LoopbackServer, index_html
+from tests.integration.scripted_server import (
+    GOOD_AUTH,
+    LOGIN_PAGE,
+    LoopbackServer,
+    QuietHandler,
+    index_html,
+)
 
 WHEEL = "demo_core-1.0-py3-none-any.whl"
 #: How often a dripping server sends its next byte: far below any time limit asdiag uses, so
@@ -39,22 +44,8 @@ WHEEL = "demo_core-1.0-py3-none-any.whl"
 DRIP_INTERVAL = 0.05
 
 
-class _Quiet(BaseHTTPRequestHandler):
+class _Quiet(QuietHandler):
     protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: object) -> None:
-        """Keep the test output clean."""
-
-    def send(
-        self, status: int, body: bytes, content_type: str = "text/html", **headers: str
-    ) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        for name, value in headers.items():
-            self.send_header(name.replace("_", "-"), value)
-        self.end_headers()
-        self.wfile.write(body)
 
 
 class RecordingHandler(_Quiet):
@@ -62,7 +53,7 @@ class RecordingHandler(_Quiet):
 
     def do_GET(self) -> None:
         self.server.seen.append((self.path, self.headers.get("Authorization")))
-        self.send(401, b"Unauthorized", "text/plain", WWW_Authenticate='Basic realm="other"')
+        self.answer(401, b"Unauthorized", "text/plain", WWW_Authenticate='Basic realm="other"')
 
 
 def _request_kind(path: str) -> str:
@@ -107,14 +98,14 @@ class FaultHandler(_Quiet):
             self.headers.get("Authorization") is None
             or self.headers.get("Authorization") != GOOD_AUTH
         ):
-            self.send(401, b"Unauthorized", "text/plain", WWW_Authenticate='Basic realm="c"')
+            self.answer(401, b"Unauthorized", "text/plain", WWW_Authenticate='Basic realm="c"')
         elif what == "root":
-            self.send(200, index_html(("demo-core",)))
+            self.answer(200, index_html(("demo-core",)))
         elif what == "page":
             href = f"{files_at}/{segment}/files/{WHEEL}" if files_at else f"../../files/{WHEEL}"
-            self.send(200, f'<html><body><a href="{href}">{WHEEL}</a></body></html>'.encode())
+            self.answer(200, f'<html><body><a href="{href}">{WHEEL}</a></body></html>'.encode())
         else:
-            self.send(200, b"PK\x03\x04", "application/octet-stream")
+            self.answer(200, b"PK\x03\x04", "application/octet-stream")
 
     # --- at the socket -----------------------------------------------------------------------
 
@@ -208,20 +199,20 @@ class FaultHandler(_Quiet):
 
     def fault_binary(self, segment: str) -> None:
         noise = random.Random(12).randbytes(16 * 1024)
-        self.send(200, noise, "text/html")
+        self.answer(200, noise, "text/html")
 
     def fault_login(self, segment: str) -> None:
-        self.send(200, LOGIN_PAGE.encode())
+        self.answer(200, LOGIN_PAGE.encode())
 
     def fault_bad_json(self, segment: str) -> None:
-        self.send(200, b'{"meta": {"api-version": "1.1"}, "projects": [{"na', JSON)
+        self.answer(200, b'{"meta": {"api-version": "1.1"}, "projects": [{"na', JSON)
 
     def fault_wrong_type(self, segment: str) -> None:
-        self.send(200, index_html(("demo-core",)), "text/plain")
+        self.answer(200, index_html(("demo-core",)), "text/plain")
 
     def fault_quarantined(self, segment: str) -> None:
         """PEP 792: the index keeps the project, and offers no files while it is quarantined."""
-        self.send(
+        self.answer(
             200,
             b'<html><head><meta name="pypi:repository-version" content="1.4">'
             b'<meta name="pypi:project-status" content="quarantined">'
@@ -233,41 +224,41 @@ class FaultHandler(_Quiet):
         body = gzip.compress(b"")[:10] + random.Random(7).randbytes(
             512
         )  # a gzip header, then noise
-        self.send(200, body, "text/html", Content_Encoding="gzip")
+        self.answer(200, body, "text/html", Content_Encoding="gzip")
 
     # --- in the redirects ----------------------------------------------------------------------
 
     def fault_loop(self, segment: str) -> None:
-        self.send(302, b"", Location=self.path)
+        self.answer(302, b"", Location=self.path)
 
     def fault_bad_redirect(self, segment: str) -> None:
-        self.send(302, b"", Location="ftp://files.example.org/simple/")
+        self.answer(302, b"", Location="ftp://files.example.org/simple/")
 
     def fault_elsewhere(self, segment: str) -> None:
-        self.send(302, b"", Location=self.server.other_origin + self.path)
+        self.answer(302, b"", Location=self.server.other_origin + self.path)
 
     def fault_downgrade(self, segment: str) -> None:
         """To the same catalog over plain http: another origin, healthy there."""
         rest = self.path.lstrip("/").partition("/")[2]
-        self.send(302, b"", Location=f"{self.server.plain_origin}/none-healthy/{rest}")
+        self.answer(302, b"", Location=f"{self.server.plain_origin}/none-healthy/{rest}")
 
     def fault_echo(self, segment: str) -> None:
         """A server that repeats the credentials it was sent: in a header and in the body."""
         header = self.headers.get("Authorization", "")
         sent = base64.b64decode(header.removeprefix("Basic ")).decode() if header else ""
         body = f"<html><body>Refused: {sent!r} is not valid here.</body></html>".encode()
-        self.send(401, body, WWW_Authenticate=f'Basic realm="{sent}"')
+        self.answer(401, body, WWW_Authenticate=f'Basic realm="{sent}"')
 
     # --- in the status -------------------------------------------------------------------------
 
     def fault_5xx(self, segment: str) -> None:
-        self.send(503, b"<html><body>Service Unavailable</body></html>")
+        self.answer(503, b"<html><body>Service Unavailable</body></html>")
 
     def fault_429(self, segment: str) -> None:
-        self.send(429, b"Too Many Requests", "text/plain", Retry_After="120")
+        self.answer(429, b"Too Many Requests", "text/plain", Retry_After="120")
 
     def fault_429_bare(self, segment: str) -> None:
-        self.send(429, b"Too Many Requests", "text/plain")
+        self.answer(429, b"Too Many Requests", "text/plain")
 
 
 JSON = "application/vnd.pypi.simple.v1+json"

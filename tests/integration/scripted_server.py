@@ -42,20 +42,11 @@ def index_html(
     return INDEX_HTML.format(version=version, links=links).encode()
 
 
-class Handler(BaseHTTPRequestHandler):
-    server: ScriptedServer
+class QuietHandler(BaseHTTPRequestHandler):
+    """A handler that logs nothing and answers in one call."""
 
     def log_message(self, format: str, *args: object) -> None:
         """Keep the test output clean."""
-
-    # --- helpers ----------------------------------------------------------------------------
-
-    @property
-    def auth_state(self) -> str:
-        header = self.headers.get("Authorization")
-        if header is None:
-            return "none"
-        return "good" if header == GOOD_AUTH else "bad"
 
     def answer(
         self, status: int, body: bytes = b"", content_type: str = "text/html", **headers: str
@@ -67,6 +58,19 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(name.replace("_", "-"), value)
         self.end_headers()
         self.wfile.write(body)
+
+
+class Handler(QuietHandler):
+    server: ScriptedServer
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    @property
+    def auth_state(self) -> str:
+        header = self.headers.get("Authorization")
+        if header is None:
+            return "none"
+        return "good" if header == GOOD_AUTH else "bad"
 
     def challenge(self) -> None:
         self.answer(401, b"Unauthorized", "text/plain", WWW_Authenticate='Basic realm="catalog"')
