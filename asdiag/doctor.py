@@ -225,6 +225,7 @@ def diagnose(
             managers.append(seen)
             requests += manager_requests
         evidence = replace(evidence, managers=tuple(managers))
+    url = evidence.url or url  # the index path the probes settled on (a server's layout)
     ctx = Context(settings, url, url_error, proxy, evidence, now or started_at, client)
     findings = evaluate(ctx, probe_crash=probe_crash)
     groups = (only,) if only else tuple(dict.fromkeys(c.group for c in CHECKS))

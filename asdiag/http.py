@@ -84,6 +84,8 @@ _EVIDENCE_HEADERS = (
     "x-jfrog-version",
     "x-artifactory-id",
     "x-cache",
+    "x-devpi-server-version",
+    "x-devpi-api-version",
 )
 _EVIDENCE_PREFIXES = ("x-ratelimit-", "ratelimit-", "x-rate-limit-")
 

@@ -4,15 +4,20 @@ In order, each step only when the previous one leaves something to learn: a DNS 
 when a proxy resolves names), an anonymous GET of ``<base>/simple/``, and, when that was
 refused and a password is known, the same GET with credentials. Two requests in the common
 case; a 429 or a 5xx stops the probing, so asdiag never adds load to a struggling server.
+When a server whose index lives elsewhere (devpi: ``+simple/``) answers 404, the same pair is
+asked once at its own index path.
 """
 
 from __future__ import annotations
 
-from asdiag.checks.base import Evidence, ManagerEvidence
+from dataclasses import replace
+
+from asdiag.checks.base import Evidence, ManagerEvidence, Relocation
 from asdiag.evidence import BUSY_STATUSES, FetchResult, ProxyChoice
 from asdiag.http import BasicCredentials, HttpClient, HttpOptions, resolve_host
 from asdiag.managers import WELL_KNOWN_PUBLIC, detect
 from asdiag.managers.config import read_config
+from asdiag.servers import Server, identify
 from asdiag.simple_api import ProjectPage, listed_projects, parse_project_page
 from asdiag.urls import CatalogUrl
 
@@ -34,8 +39,29 @@ def gather(
     ca_bundle = (
         (options.ca_bundle.path, options.ca_bundle.source) if url.scheme == "https" else None
     )
+    evidence = replace(_ask(url, credentials, client), dns=dns, ca_bundle=ca_bundle)
+    first = evidence.last
+    server = evidence.server
+    if (
+        first is None
+        or first.status != 404
+        or server is None
+        or server.index_segment == url.index_segment
+    ):
+        return evidence
+    moved = url.at_segment(server.index_segment)
+    again = _ask(moved, credentials, client)
+    if again.last is not None and again.last.status != 404 and again.last.response is not None:
+        relocation = Relocation(server, first, moved.simple_url, found=True)
+        return replace(again, dns=dns, ca_bundle=ca_bundle, relocation=relocation)
+    relocation = Relocation(server, first, moved.simple_url, found=False, miss=again.last)
+    return replace(evidence, relocation=relocation)
+
+
+def _ask(url: CatalogUrl, credentials: BasicCredentials | None, client: HttpClient) -> Evidence:
+    """The anonymous GET of the index root and, when it was refused, the authenticated one."""
     anonymous = client.get(url.simple_url, probe="anonymous")
-    evidence = Evidence(dns=dns, anonymous=anonymous, ca_bundle=ca_bundle)
+    evidence = Evidence(anonymous=anonymous, url=url, server=_server(url, anonymous))
     status = anonymous.status
     settled = anonymous.failure is not None or (
         anonymous.response is not None and anonymous.response.truncated
@@ -43,7 +69,16 @@ def gather(
     if settled or status is None or status == 200 or status in BUSY_STATUSES or credentials is None:
         return evidence
     authenticated = client.get(url.simple_url, probe="authenticated", credentials=credentials)
-    return Evidence(dns=dns, anonymous=anonymous, authenticated=authenticated, ca_bundle=ca_bundle)
+    server = _server(url, authenticated) or evidence.server
+    return replace(evidence, authenticated=authenticated, server=server)
+
+
+def _server(url: CatalogUrl, fetched: FetchResult) -> Server | None:
+    """The server named by the answer's first exchange (the catalog's own host, before any
+    redirect); ``None`` when nothing answered."""
+    if not fetched.exchanges or fetched.exchanges[0].status is None:
+        return None
+    return identify(url.simple_url, dict(fetched.exchanges[0].headers))
 
 
 # --- through the repository manager ---------------------------------------------------------------

@@ -88,14 +88,14 @@ KINDS: tuple[FindingKind, ...] = (
     FindingKind(
         "url.simple-suffix",
         S.FAIL,
-        "Catalog URL ends in /simple",
-        "Repository managers (Artifactory, Nexus) add /simple/<project>/ to the URL they are "
-        "given. A URL that already ends in /simple makes them request /simple/simple/..., which "
-        "the catalog refuses (typically 403 or 404). The base URL must end at /pypi. asdiag "
-        "ran its network checks against the corrected URL so that the rest of the diagnosis "
-        "still applies.",
-        "Remove the trailing /simple (or /simple/) from the URL configured in the repository "
-        "manager and in asdiag.",
+        "Catalog URL repeats /simple",
+        "The URL ends in /simple/simple (or /simple/+simple): the index segment appears twice. "
+        "That is the path a repository manager builds when its remote URL is already an index "
+        "URL, and no index answers there. asdiag ran its network checks against the index root "
+        "it ends in, so the rest of the diagnosis still applies. A single /simple is fine: "
+        "asdiag takes the base URL or the index URL.",
+        "Give asdiag and pip the index URL (…/pypi/simple/), and a repository manager's remote "
+        "URL the base (…/pypi): the manager adds /simple/ itself.",
     ),
     FindingKind(
         "url.trailing-slash",
@@ -181,6 +181,28 @@ KINDS: tuple[FindingKind, ...] = (
         "Server reachable",
         "A connection was opened and the server answered an HTTP request.",
         "Nothing to change.",
+    ),
+    FindingKind(
+        "net.server",
+        S.INFO,
+        "Index server identified",
+        "The software that answered at the index URL, named from its answers' headers "
+        "(devpi's X-Devpi-Server-Version, Artifactory's X-JFrog-Version, Nexus's Server header) "
+        "or the vendor's host, with the index root asdiag asked. Servers differ in their layout "
+        "and in what their refusals mean, so the rest of the report reads their answers "
+        "accordingly. A reverse proxy that strips the headers leaves the server unidentified.",
+        "Nothing to change.",
+    ),
+    FindingKind(
+        "net.server-layout",
+        S.WARN,
+        "The server's index is at another path",
+        "The server answered 404 at the index root asked, and its own layout puts the index "
+        "elsewhere: devpi serves /<user>/<index>/+simple/ and treats /simple/ as a project "
+        "named 'simple'. asdiag asked the server's own path once, found the index there and "
+        "used it for the rest of the checks; a client configured with the first URL finds "
+        "nothing.",
+        "Configure pip and uv with the index URL asdiag found (pip's index-url, uv's index url).",
     ),
     FindingKind(
         "net.connect-refused",
@@ -407,11 +429,14 @@ KINDS: tuple[FindingKind, ...] = (
         "index.not-found",
         S.FAIL,
         "No simple index at this URL",
-        "<base>/simple/ answered 404: the base URL does not point at an index. Typical causes "
-        "are a missing or extra path segment, a typo in the organisation id, or a server that "
-        "serves its index elsewhere (devpi uses /+simple/).",
-        "Use the base URL exactly as issued: https://repository.activestate.com/<org-uuid>/pypi "
-        "(asdiag and repository managers add /simple/ themselves).",
+        "The index root answered 404 with and without credentials: the URL does not point at "
+        "an index this user may see. Typical causes are a missing or extra path segment, a typo "
+        "in the organisation id, or a server that hides indexes a user may not read behind 404 "
+        "(devpi with a read ACL answers 'index not found'); the server's own message is quoted. "
+        "asdiag takes the base URL or the index URL (…/simple/, devpi's …/+simple/).",
+        "Use the URL exactly as issued: https://repository.activestate.com/<org-uuid>/pypi or "
+        "its index URL …/pypi/simple/; if the server says the index is not found, ask its "
+        "administrator whether this user may read it.",
     ),
     FindingKind(
         "index.not-simple",

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import math
 import os
-import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -407,7 +406,8 @@ def _managers(
 
 
 def _pip_index(environ: Mapping[str, str]) -> Setting[str | None]:
-    """Last in the precedence: the index pip would use, as a base URL (pip's ends in /simple).
+    """Last in the precedence: the index pip would use, as pip has it (its index URL; asdiag
+    takes that form as well as the base, and keeps devpi's ``+simple``).
 
     Public PyPI (pip's default) is not a catalog: then there is nothing to diagnose.
     """
@@ -416,8 +416,7 @@ def _pip_index(environ: Mapping[str, str]) -> Setting[str | None]:
     index = read_client_config(environ).pip_index
     if index is None:
         return Setting(None, Source.UNSET)
-    base = re.sub(r"/\+?simple/*$", "", index.url.strip())
-    return Setting(base, Source.PIP, index.origin.describe())
+    return Setting(index.url.strip(), Source.PIP, index.origin.describe())
 
 
 def resolve_settings(

@@ -1,10 +1,12 @@
 """Parse and classify a catalog URL, offline and pure.
 
 The catalog's base URL is ``https://repository.activestate.com/<org-uuid>/pypi``; clients and
-repository managers append ``/simple/``. This module turns what the user typed into a
-:class:`CatalogUrl` that remembers each deviation from that shape (a ``/simple`` suffix, a stray
-slash, embedded credentials) and the corrected base the network checks use. The checks in
-``checks/url.py`` turn those facts into findings.
+repository managers append ``/simple/``. Users have the URL in whichever form their tool took:
+the base (what a manager's remote URL takes) or the index URL pip is configured with
+(``…/simple/``, devpi's ``…/+simple/``). This module turns what the user typed into a
+:class:`CatalogUrl` that remembers how it was given (base or index, a stray slash, embedded
+credentials) and the index root the network checks ask. The checks in ``checks/url.py`` turn
+those facts into findings.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import ipaddress
 import re
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from asdiag.redact import Secret, redact_url
@@ -23,7 +25,13 @@ CATALOG_HOSTS = frozenset({"repository.activestate.com"})
 #: Public PyPI's index and file hosts.
 PUBLIC_HOSTS = frozenset({"pypi.org", "pypi.python.org", "files.pythonhosted.org"})
 
-_SIMPLE_SUFFIX = re.compile(r"(?:/simple)+/*$", re.IGNORECASE)
+#: The index root's last segment, as pip's index URL ends: ``/simple`` (PEP 503's convention,
+#: Artifactory, Nexus, pypiserver, the catalog) or ``/+simple`` (devpi).
+#: Repeated (``/simple/simple``), it is what a manager given an index URL as its base builds.
+_INDEX_SUFFIX = re.compile(r"(?:/\+?simple)*/(?P<segment>\+?simple)/*$", re.IGNORECASE)
+#: Artifactory's and Nexus's repository URLs without the index segment: bases a user may give
+#: for a manager, where the index is ``<base>/simple/``.
+_MANAGER_BASE = re.compile(r"(?:/api/pypi/[^/]+|/repository/[^/]+)/*$")
 
 
 class UrlError(ValueError):
@@ -98,23 +106,32 @@ class CatalogUrl:
 
     #: What the user gave, redacted (for display only).
     given: str
-    #: The base URL the network checks use: no userinfo, no ``/simple``, no trailing slash.
+    #: The base URL: no userinfo, no ``/simple`` (``/+simple``), no trailing slash.
     base: str
     scheme: str
     host: str
     port: int
     #: Path segments of the corrected base.
     segments: tuple[str, ...]
-    had_simple_suffix: bool
+    #: Given as the index URL (ending in ``/simple`` or ``/+simple``) rather than the base.
+    given_as_index: bool
+    #: The index segment given more than once (``…/simple/simple/``): a manager's mistake.
+    repeated_index_segment: bool
     #: A trailing slash or an empty segment (``//``) in the path as given.
     had_stray_slash: bool
     userinfo_username: str | None
     userinfo_password: Secret | None
+    #: The index root's segment after the base: ``simple``, or ``+simple`` on devpi.
+    index_segment: str = "simple"
 
     @property
     def simple_url(self) -> str:
-        """``<base>/simple/``: the index root every client asks for first."""
-        return f"{self.base}/simple/"
+        """``<base>/simple/`` (``<base>/+simple/``): the index root every client asks first."""
+        return f"{self.base}/{self.index_segment}/"
+
+    def at_segment(self, segment: str) -> CatalogUrl:
+        """The same catalog with its index root at ``<base>/<segment>/`` (a server's layout)."""
+        return replace(self, index_segment=segment)
 
     @property
     def origin(self) -> Origin:
@@ -163,8 +180,8 @@ def parse_catalog_url(url: str) -> CatalogUrl:
         port = 443 if scheme == "https" else 80
 
     path = parts.path
-    suffix = _SIMPLE_SUFFIX.search(path)
-    # The slash after a /simple suffix belongs to that mistake, not to this one.
+    suffix = _INDEX_SUFFIX.search(path)
+    # The slash after /simple belongs to the index URL's form, not to a stray slash.
     rest = path[: suffix.start()] if suffix else path
     had_stray_slash = "//" in rest or (rest.endswith("/") and rest != "/")
     segments = tuple(segment for segment in rest.split("/") if segment)
@@ -183,15 +200,19 @@ def parse_catalog_url(url: str) -> CatalogUrl:
         host=host,
         port=port,
         segments=segments,
-        had_simple_suffix=suffix is not None,
+        given_as_index=suffix is not None,
+        repeated_index_segment=suffix is not None and suffix[0].strip("/").count("/") > 0,
         had_stray_slash=had_stray_slash,
         userinfo_username=username,
         userinfo_password=password,
+        index_segment=suffix["segment"].lower() if suffix else "simple",
     )
 
 
 def manager_index_url(text: str) -> str:
-    """A manager's PyPI URL as asdiag asks it: no userinfo, query or fragment, ending in ``/``.
+    """A manager's PyPI index URL as asdiag asks it: no userinfo, query or fragment, ending in
+    ``/``. An Artifactory or Nexus repository URL given without its index segment
+    (``…/api/pypi/<key>``, ``…/repository/<name>``) gets ``simple/``: that is where its index is.
 
     :raises UrlError: for anything that is not an http(s) URL with a host (and a valid port).
     """
@@ -206,7 +227,10 @@ def manager_index_url(text: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UrlError(text, "it is not an http(s) URL with a host")
     netloc = parts.netloc.rpartition("@")[2].lower()  # no userinfo; IPv6 brackets kept
-    return urlunsplit((parts.scheme, netloc, parts.path.rstrip("/") + "/", "", ""))
+    path = parts.path.rstrip("/") + "/"
+    if _MANAGER_BASE.search(parts.path):
+        path += "simple/"
+    return urlunsplit((parts.scheme, netloc, path, "", ""))
 
 
 def index_location(url: str) -> tuple[str, str]:

@@ -267,7 +267,7 @@ def test_diagnose_without_a_url_makes_no_request_and_blocks_on_the_config() -> N
 
 
 def test_diagnose_only_an_offline_group_reports_that_group_and_makes_no_request() -> None:
-    settings = make_settings(f"{VENDOR_URL}/simple/")
+    settings = make_settings(f"{VENDOR_URL}/simple/simple/")
     report = diagnose(settings, redactor=Redactor(), environ={}, only="url", now=NOW)
     assert report.groups == ("url",)
     assert report.requests == ()

@@ -166,8 +166,15 @@ def test_parse_catalog_url_raises_only_url_error(text: str) -> None:
     assert parsed.host and parsed.host == parsed.host.lower()
     assert 0 <= parsed.port <= 65535
     assert not parsed.base.endswith("/")
-    assert not parsed.base.lower().endswith("/simple")
-    assert parsed.simple_url == parsed.base + "/simple/"
+    assert not parsed.base.lower().endswith(("/simple", "/+simple"))
+    assert parsed.simple_url in (parsed.base + "/simple/", parsed.base + "/+simple/")
+    # The index URL names the same index: parsing it keeps the base and the index root.
+    index = parse_catalog_url(parsed.simple_url)
+    assert (index.base, index.simple_url, index.given_as_index) == (
+        parsed.base,
+        parsed.simple_url,
+        True,
+    )
     base = urlsplit(parsed.base)
     assert "@" not in base.netloc and not base.query and not base.fragment
     # The base is the corrected URL: parsing it again changes nothing and finds no deviation.
@@ -175,7 +182,7 @@ def test_parse_catalog_url_raises_only_url_error(text: str) -> None:
     assert again.base == parsed.base
     assert again.origin == parsed.origin
     assert again.segments == parsed.segments
-    assert not (again.had_simple_suffix or again.had_stray_slash)
+    assert not (again.given_as_index or again.had_stray_slash)
     assert not again.has_embedded_credentials
     assert isinstance(parsed.is_loopback, bool) and isinstance(parsed.is_catalog_host, bool)
 

@@ -36,34 +36,66 @@ def test_a_well_formed_catalog_url():
     assert url.org_id == ORG
     assert url.segments == (ORG, "pypi")
     assert url.origin == Origin("https", "repository.activestate.com", 443)
-    assert not url.had_simple_suffix
+    assert not url.given_as_index
     assert not url.had_stray_slash
     assert not url.has_embedded_credentials
 
 
 @pytest.mark.parametrize(
-    ("typed", "simple_suffix", "stray_slash"),
+    ("typed", "given_as_index", "repeated", "stray_slash"),
     [
-        (BASE + "/", False, True),
-        (BASE + "/simple", True, False),
-        (BASE + "/simple/", True, False),
-        (BASE + "/SIMPLE/", True, False),
-        (BASE + "/simple/simple/", True, False),
-        (BASE + "//simple", True, True),
-        (f"https://repository.activestate.com//{ORG}/pypi", False, True),
-        ("  " + BASE + "  ", False, False),
+        (BASE + "/", False, False, True),
+        (BASE + "/simple", True, False, False),
+        (BASE + "/simple/", True, False, False),
+        (BASE + "/SIMPLE/", True, False, False),
+        (BASE + "/simple/simple/", True, True, False),
+        (BASE + "/+simple/simple", True, True, False),
+        (BASE + "//simple", True, False, True),
+        (f"https://repository.activestate.com//{ORG}/pypi", False, False, True),
+        ("  " + BASE + "  ", False, False, False),
     ],
 )
-def test_deviations_are_remembered_and_the_base_is_corrected(typed, simple_suffix, stray_slash):
+def test_deviations_are_remembered_and_the_base_is_corrected(
+    typed, given_as_index, repeated, stray_slash
+):
     url = parse_catalog_url(typed)
     assert url.base == BASE
     assert url.simple_url == f"{BASE}/simple/"
-    assert (url.had_simple_suffix, url.had_stray_slash) == (simple_suffix, stray_slash)
+    assert (url.given_as_index, url.repeated_index_segment, url.had_stray_slash) == (
+        given_as_index,
+        repeated,
+        stray_slash,
+    )
+
+
+@pytest.mark.parametrize(
+    "typed", ["http://127.0.0.1:3141/org/dev/+simple/", "http://127.0.0.1:3141/org/dev/+simple"]
+)
+def test_devpi_index_url_keeps_its_plus_simple(typed):
+    url = parse_catalog_url(typed)
+    assert url.base == "http://127.0.0.1:3141/org/dev"
+    assert url.simple_url == "http://127.0.0.1:3141/org/dev/+simple/"
+    assert url.given_as_index and not url.repeated_index_segment
+    assert url.at_segment("simple").simple_url == "http://127.0.0.1:3141/org/dev/simple/"
+
+
+@pytest.mark.parametrize(
+    ("typed", "index"),
+    [
+        ("https://h.example/artifactory/api/pypi/pypi-virtual", "/api/pypi/pypi-virtual/simple/"),
+        ("https://h.example/artifactory/api/pypi/pypi-virtual/simple", "/pypi-virtual/simple/"),
+        ("https://h.example/repository/pypi-group/", "/repository/pypi-group/simple/"),
+        ("https://h.example/repository/pypi-group/simple/", "/repository/pypi-group/simple/"),
+        ("https://h.example/pypi/", "/pypi/"),
+    ],
+)
+def test_a_manager_url_in_either_form_gives_its_index_root(typed, index):
+    assert manager_index_url(typed).endswith(index)
 
 
 def test_a_segment_that_only_starts_with_simple_is_not_a_suffix():
     url = parse_catalog_url("https://host.example/simplex")
-    assert not url.had_simple_suffix
+    assert not url.given_as_index
     assert url.base == "https://host.example/simplex"
 
 
@@ -118,7 +150,7 @@ def test_host_root_with_simple_suffix():
     url = parse_catalog_url("https://pypi.example/simple/")
     assert url.base == "https://pypi.example"
     assert url.simple_url == "https://pypi.example/simple/"
-    assert url.had_simple_suffix
+    assert url.given_as_index
     assert not url.had_stray_slash
 
 

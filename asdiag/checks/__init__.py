@@ -83,7 +83,7 @@ CHECKS: tuple[Check, ...] = (
         "probe broke off (reset, truncated, stalled, slow, undecodable).",
         requires=("dns",),
         blocking=CONNECT_BLOCKING,
-        ids=("net.connect-ok", "tls.ok", *CONNECT_BLOCKING),
+        ids=("net.connect-ok", "tls.ok", "net.server", "net.server-layout", *CONNECT_BLOCKING),
         run=check_connect,
     ),
     Check(

@@ -202,9 +202,9 @@ def _forbidden(
         causes.append(
             "Artifactory: the user lacks Deploy/Cache permission on the remote repository."
         )
-    if url.had_simple_suffix:
+    if url.repeated_index_segment:
         causes.append(
-            "The URL was given with a /simple suffix; a repository manager configured that way "
+            f"The URL repeats /{url.index_segment}; a repository manager configured that way "
             "builds invalid paths and is refused."
         )
     causes = [c for c in causes if c]

@@ -17,6 +17,7 @@ from asdiag.evidence import DnsResult, FetchResult, ProxyChoice
 from asdiag.findings import Finding
 from asdiag.managers import ManagerInfo
 from asdiag.managers.config import ConfigRead
+from asdiag.servers import Server
 from asdiag.settings import Settings
 from asdiag.urls import CatalogUrl, UrlError
 
@@ -41,6 +42,22 @@ class ManagerEvidence:
 
 
 @dataclass(frozen=True)
+class Relocation:
+    """The server's own index path, tried once after a 404 at the path first asked (devpi
+    serves ``+simple/``, and answers 404 at ``simple/``)."""
+
+    server: Server
+    #: The last answer at the path first asked (the 404).
+    first: FetchResult
+    #: The index root asked instead.
+    tried: str
+    #: Whether it answered other than 404; then the evidence is its answers.
+    found: bool
+    #: The last answer there, when it was a 404 too (``found`` false).
+    miss: FetchResult | None = None
+
+
+@dataclass(frozen=True)
 class Evidence:
     """What the network probes saw; ``None`` where a probe did not run."""
 
@@ -51,10 +68,20 @@ class Evidence:
     ca_bundle: tuple[str, str] | None = None
     #: One entry per manager diagnosed (``--manager-url``, the profile's ``[[managers]]``).
     managers: tuple[ManagerEvidence, ...] = ()
+    #: The server that answered at the catalog URL, from its answers' headers.
+    server: Server | None = None
+    #: The catalog URL the probes settled on (another index path than given, after a relocation).
+    url: CatalogUrl | None = None
+    relocation: Relocation | None = None
 
     @property
     def fetches(self) -> tuple[FetchResult, ...]:
         return tuple(f for f in (self.anonymous, self.authenticated) if f is not None)
+
+    @property
+    def last(self) -> FetchResult | None:
+        """The most telling answer at the index root: the authenticated one when made."""
+        return self.authenticated or self.anonymous
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from asdiag.checks.network import skip
 from asdiag.evidence import FetchResult
 from asdiag.findings import Finding, Severity
 from asdiag.registry import kind
+from asdiag.servers import server_message
 from asdiag.simple_api import SUPPORTED_API_VERSION, NotAnIndex, parse_api_version, parse_index_root
 
 
@@ -27,15 +28,37 @@ def check_index(ctx: Context) -> Sequence[Finding]:
         return [skip("Not evaluated: the index gave no answer.")]
     response = fetch.response
     if response.status == 404:
-        return [
-            kind("index.not-found").finding(
-                f"{response.url} answered 404.",
-                detail="Check the path: the base URL must be the one /simple/ is appended to.",
-                evidence=fetch.exchanges,
-            )
-        ]
+        return [_not_found(ctx, fetch)]
     if response.status != 200:
         return [skip(f"Not evaluated: the index answered {response.status}.")]
+    return _contents(fetch)
+
+
+def _not_found(ctx: Context, fetch: FetchResult) -> Finding:
+    assert fetch.response is not None
+    response = fetch.response
+    lines = []
+    message = server_message(response.body, response.content_type)
+    if message:
+        lines.append(f"The server says: {message}")
+    moved = ctx.evidence.relocation
+    evidence = fetch.exchanges
+    if moved is not None and not moved.found:
+        lines.append(f"{moved.server.label}'s own index path {moved.tried} answered 404 too.")
+        evidence += moved.miss.exchanges if moved.miss is not None else ()
+    lines.append(
+        "Check the path: give the base URL (the one /simple/ is appended to) or the index URL "
+        "pip is configured with."
+    )
+    return kind("index.not-found").finding(
+        f"{response.url} answered 404.", detail="\n".join(lines), evidence=evidence
+    )
+
+
+def _contents(fetch: FetchResult) -> list[Finding]:
+    """What a 200 at the index root holds: a simple index, and at which API version."""
+    assert fetch.response is not None
+    response = fetch.response
     parsed = parse_index_root(response.body, response.content_type)
     if isinstance(parsed, NotAnIndex):
         head = fetch.exchanges[-1].body_start()

@@ -76,10 +76,38 @@ def check_connect(ctx: Context) -> Sequence[Finding]:
     ]
     if ctx.url is not None and ctx.url.scheme == "https":
         findings.append(_tls_ok(ctx, fetch))
+    findings += _server_findings(ctx)
     authenticated = ctx.evidence.authenticated
     if authenticated is not None and authenticated.response is None:
         what = f"The authenticated request to {authenticated.exchanges[0].url}"
         findings.append(_connection_failure(ctx, authenticated, what))
+    return findings
+
+
+def _server_findings(ctx: Context) -> list[Finding]:
+    """Which server answered, and the index path its layout put the probes on."""
+    server = ctx.evidence.server
+    if server is None or not server.product or ctx.url is None:
+        return []  # an unidentified server: nothing worth a line
+    findings = [
+        kind("net.server").finding(
+            f"{server.label} answers at {ctx.url.simple_url} ({server.evidence})."
+        )
+    ]
+    moved = ctx.evidence.relocation
+    if moved is not None and moved.found:
+        asked = moved.first.exchanges[0].url if moved.first.exchanges else ""
+        findings.append(
+            kind("net.server-layout").finding(
+                f"{moved.server.label} serves this index at {moved.tried}; {asked} answered 404.",
+                detail="The checks below used "
+                f"{moved.tried}. A client given {asked} finds nothing there.",
+                remediation=f"Configure pip and uv with the index URL {moved.tried} "
+                f"(pip's index-url, uv's [[tool.uv.index]] url); asdiag takes either that or "
+                "the base URL.",
+                evidence=moved.first.exchanges,
+            )
+        )
     return findings
 
 

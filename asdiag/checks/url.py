@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from asdiag.checks.base import Context
 from asdiag.findings import Finding, Severity
 from asdiag.registry import kind
-from asdiag.urls import is_uuid
+from asdiag.urls import CatalogUrl, is_uuid
 
 
 def check_url(ctx: Context) -> Sequence[Finding]:
@@ -25,13 +25,14 @@ def check_url(ctx: Context) -> Sequence[Finding]:
                 commands=("asdiag check --catalog-url " + url.base.replace("http", "https", 1),),
             )
         )
-    if url.had_simple_suffix:
+    if url.repeated_index_segment:
         findings.append(
             kind("url.simple-suffix").finding(
-                f"{url.given} ends in /simple; the base URL is {url.base}.",
-                detail=f"The network checks below used {url.base} (they request {url.simple_url}).",
-                remediation=f"Set the URL to {url.base} in the repository manager and in asdiag; "
-                "the manager adds /simple/ itself.",
+                f"{url.given} repeats the index segment; the index is {url.simple_url}.",
+                detail=f"The network checks below used {url.simple_url}.",
+                remediation=f"Give asdiag and pip the index URL {url.simple_url}, and a "
+                f"repository manager's remote URL the base {url.base}: the manager adds "
+                f"/{url.index_segment}/ itself.",
                 commands=(),
             )
         )
@@ -47,8 +48,15 @@ def check_url(ctx: Context) -> Sequence[Finding]:
         )
     findings.extend(_vendor_rules(ctx))
     if not any(f.is_problem for f in findings):
-        findings.insert(0, kind("url.ok").finding(f"Base URL {url.base}; index {url.simple_url}"))
+        findings.insert(0, kind("url.ok").finding(understood(url)))
     return findings
+
+
+def understood(url: CatalogUrl) -> str:
+    """How asdiag read the URL: the index root it asks, and the base a manager's remote URL
+    takes (whichever of the two the user gave)."""
+    form = "the index URL" if url.given_as_index else "the base URL"
+    return f"Index {url.simple_url}; base {url.base} (given as {form})."
 
 
 def _vendor_rules(ctx: Context) -> list[Finding]:

@@ -36,6 +36,8 @@ class Managers:
     deploy_cache: bool = True  # the Artifactory user may fetch uncached packages upstream
     store_locally: bool = True  # Artifactory's "Store Artifacts Locally"
     hash_lookup_broken: bool = False  # Nexus cannot resolve /packages/ links back upstream
+    #: Typed after the catalog's base in Artifactory's remote URL ("/simple": the classic slip).
+    remote_url_suffix: str = ""
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,6 @@ class Scenario:
     spent: int = 0
     #: Where asdiag is pointed: the organisation's index, or another organisation's.
     org_in_url: str = ORG_ID
-    url_suffix: str = ""
     password: str = ORG_PASSWORD
     #: The manager the scenario's env points at (``artifactory`` or ``nexus``), if any.
     manager: str | None = None
@@ -86,12 +87,13 @@ SCENARIOS = (
     ),
     Scenario(
         "simple-suffix",
-        "The catalog URL was entered with /simple/ on the end, so the manager asks for "
-        "/simple/simple/.",
+        "Artifactory's remote URL was entered with /simple on the end, so it asks the catalog "
+        "for /simple/simple/.",
         "pip install requests",
         NOT_FOUND.format("requests"),
-        frozenset({"url.simple-suffix"}),
-        url_suffix="/simple/",
+        frozenset({"manager.remote-url-simple-suffix", "manager.upstream-auth-failed"}),
+        managers=Managers(remote_url_suffix="/simple"),
+        manager="artifactory",
         in_demo=True,
     ),
     Scenario(

@@ -130,7 +130,7 @@ class Lab:
             (
                 RemoteConfig(
                     artifactory.CATALOG_REMOTE,
-                    self.catalog_url,
+                    self.catalog_url + managers.remote_url_suffix,
                     ORG_ID,
                     ORG_PASSWORD,
                     store_locally=managers.store_locally,
@@ -184,7 +184,7 @@ class Lab:
     def target(self) -> dict[str, str]:
         """The ``ASDIAG_*`` settings that point ``asdiag check`` at this scenario."""
         scenario = self.scenario
-        url = f"{self.base_url}/{scenario.org_in_url}/pypi{scenario.url_suffix}"
+        url = f"{self.base_url}/{scenario.org_in_url}/pypi"
         target = {
             "ASDIAG_CATALOG_URL": url,
             "ASDIAG_USERNAME": ORG_ID,

@@ -277,7 +277,7 @@ WRONG_ORG = "The URL or organisation id is wrong"
 WRONG_PASSWORD = "The password is wrong and this server answers a wrong password with 403"
 USERNAME = "is not the organisation id"
 ARTIFACTORY = "Artifactory: the user lacks Deploy/Cache permission"
-SUFFIX = "The URL was given with a /simple suffix"
+SUFFIX = "The URL repeats /simple"
 
 
 def _causes(finding: Finding) -> list[str]:
@@ -333,8 +333,8 @@ FORBIDDEN = [
         [WRONG_PASSWORD, WRONG_ORG, ARTIFACTORY],
     ),
     (
-        "simple-suffix",
-        f"{VENDOR_URL}/simple/",
+        "repeated-simple",
+        f"{VENDOR_URL}/simple/simple/",
         ORG_ID,
         anon(401, BASIC),
         (),

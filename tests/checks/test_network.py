@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 import pytest
 
 from asdiag.checks import CHECKS
+from asdiag.checks.base import Context, Relocation
 from asdiag.checks.network import check_connect, check_dns, check_proxy
 from asdiag.checks.transport import FAILURE_IDS
 from asdiag.evidence import Certificate, DnsResult, FailureKind, ProxyChoice
 from asdiag.findings import Severity
+from asdiag.servers import Server
 from tests.checks.conftest import (
     LOOPBACK_URL,
     MONDAY_NOON,
@@ -212,8 +215,55 @@ def test_a_failed_authenticated_request_is_a_failure_after_a_good_anonymous_one(
     assert findings[-1].severity is Severity.FAIL
 
 
+DEVPI_BASE = "http://127.0.0.1:3141/org/dev"
+DEVPI_HEADERS = (("x-devpi-server-version", "6.20.3"), ("content-type", "application/json"))
+
+
+def _devpi_context(*, found: bool) -> Context:
+    """The probes after devpi's 404 at ``simple/``: its ``+simple/`` found, or a 404 too."""
+    first = answer(404, url=f"{DEVPI_BASE}/simple/", headers=DEVPI_HEADERS)
+    server = Server("devpi", "6.20.3", "X-Devpi-Server-Version: 6.20.3")
+    tried = f"{DEVPI_BASE}/+simple/"
+    ctx = make_context(DEVPI_BASE + "/+simple/" if found else DEVPI_BASE)
+    again = answer(200 if found else 404, url=tried, headers=DEVPI_HEADERS)
+    relocation = Relocation(server, first, tried, found, miss=None if found else again)
+    evidence = replace(
+        ctx.evidence,
+        anonymous=again if found else first,
+        server=server,
+        relocation=relocation,
+    )
+    return replace(ctx, evidence=evidence)
+
+
+def test_the_server_is_named_with_what_told_it_apart() -> None:
+    findings = check_connect(_devpi_context(found=True))
+    server = next(f for f in findings if f.id == "net.server")
+    assert server.severity is Severity.INFO
+    assert server.summary == (
+        f"devpi-server 6.20.3 answers at {DEVPI_BASE}/+simple/ (X-Devpi-Server-Version: 6.20.3)."
+    )
+
+
+def test_the_server_layout_names_the_index_url_to_use() -> None:
+    findings = check_connect(_devpi_context(found=True))
+    layout = next(f for f in findings if f.id == "net.server-layout")
+    assert layout.severity is Severity.WARN
+    assert layout.summary == (
+        f"devpi-server 6.20.3 serves this index at {DEVPI_BASE}/+simple/; "
+        f"{DEVPI_BASE}/simple/ answered 404."
+    )
+    assert layout.remediation is not None
+    assert f"the index URL {DEVPI_BASE}/+simple/" in layout.remediation.text
+    assert_actionable(layout)
+
+
+def test_no_layout_finding_when_the_servers_own_path_is_missing_too() -> None:
+    assert "net.server-layout" not in {f.id for f in check_connect(_devpi_context(found=False))}
+
+
 def test_every_declared_connect_id_has_a_case() -> None:
-    covered = {"net.connect-ok", "tls.ok", "tls.verify-failed"}
+    covered = {"net.connect-ok", "tls.ok", "tls.verify-failed", "net.server", "net.server-layout"}
     covered |= {finding_id for _, _, finding_id, _ in CONNECTION_FAILURES}
     assert _declared("connect") <= covered
     redirects = {"http.redirect-loop", "http.bad-redirect"}

@@ -49,8 +49,9 @@ CASES = [
         DEFAULT,
         {"url.insecure-scheme": S.FAIL, "url.not-catalog-host": S.INFO},
     ),
-    ("simple-suffix", f"{VENDOR_URL}/simple", DEFAULT, {"url.simple-suffix": S.FAIL}),
-    ("simple-suffix-slash", f"{VENDOR_URL}/simple/", DEFAULT, {"url.simple-suffix": S.FAIL}),
+    ("index-url", f"{VENDOR_URL}/simple", DEFAULT, {"url.ok": S.OK}),
+    ("index-url-slash", f"{VENDOR_URL}/simple/", DEFAULT, {"url.ok": S.OK}),
+    ("repeated-simple", f"{VENDOR_URL}/simple/simple/", DEFAULT, {"url.simple-suffix": S.FAIL}),
     ("trailing-slash", f"{VENDOR_URL}/", DEFAULT, {"url.trailing-slash": S.WARN}),
     (
         "double-slash",
@@ -85,7 +86,7 @@ CASES = [
     ),
     (
         "several",
-        "http://pypi.example.org/pypi/simple",
+        "http://pypi.example.org/pypi/simple/simple",
         DEFAULT,
         {
             "url.insecure-scheme": S.FAIL,
@@ -132,12 +133,30 @@ def test_insecure_scheme_offers_the_https_form() -> None:
     )
 
 
-def test_simple_suffix_names_the_corrected_base() -> None:
-    (finding,) = check_url(make_context(f"{VENDOR_URL}/simple/"))
-    assert f"the base URL is {VENDOR_URL}." in finding.summary
-    assert f"{VENDOR_URL}/simple/" in finding.detail
+@pytest.mark.parametrize(
+    ("given", "index", "form"),
+    [
+        (VENDOR_URL, f"{VENDOR_URL}/simple/", "the base URL"),
+        (f"{VENDOR_URL}/simple/", f"{VENDOR_URL}/simple/", "the index URL"),
+        (
+            "http://127.0.0.1:3141/org/dev/+simple/",
+            "http://127.0.0.1:3141/org/dev/+simple/",
+            "the index URL",
+        ),
+    ],
+)
+def test_ok_says_how_the_url_was_understood(given: str, index: str, form: str) -> None:
+    finding = check_url(make_context(given))[0]
+    assert finding.id == "url.ok"
+    assert finding.summary.startswith(f"Index {index}; base ")
+    assert f"(given as {form})" in finding.summary
+
+
+def test_repeated_simple_names_the_index_and_the_base() -> None:
+    (finding,) = check_url(make_context(f"{VENDOR_URL}/simple/simple/"))
+    assert f"the index is {VENDOR_URL}/simple/." in finding.summary
     assert finding.remediation is not None
-    assert finding.remediation.text.startswith(f"Set the URL to {VENDOR_URL}")
+    assert f"the base {VENDOR_URL}:" in finding.remediation.text
 
 
 @pytest.mark.parametrize(

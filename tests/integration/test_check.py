@@ -126,11 +126,18 @@ CASES = (
         args=("--url-credentials",),
     ),
     case(
+        "index-url",
+        "scripted:healthy",
+        {"url.ok", "auth.challenge-ok", "index.ok"},
+        0,
+        suffix="/simple/",
+    ),
+    case(
         "simple-suffix",
         "scripted:healthy",
         {"url.simple-suffix", "auth.challenge-ok"},
         1,
-        suffix="/simple/",
+        suffix="/simple/simple/",
     ),
 )
 
@@ -345,19 +352,26 @@ def test_pypiserver_without_password(pypiserver: PypiServer) -> None:
     assert "auth.missing-credentials" in run.ids
 
 
-def test_pypiserver_simple_suffix(pypiserver: PypiServer, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("suffix", ["", "/simple", "/simple/"])
+def test_pypiserver_base_or_index_url(
+    pypiserver: PypiServer, monkeypatch: pytest.MonkeyPatch, suffix: str
+) -> None:
     monkeypatch.setenv("ASDIAG_PASSWORD", pypiserver.password)
     run = run_asdiag(
         "check",
         "--catalog-url",
-        pypiserver.url + "/simple",
+        pypiserver.url + suffix,
         "--username",
         pypiserver.username,
         "--format",
         "json",
     )
-    assert run.exit_code == 1
-    assert {"url.simple-suffix", "auth.challenge-ok", "index.ok"} <= set(run.ids)
+    assert run.exit_code == 0, run.stdout
+    assert {"url.ok", "auth.challenge-ok", "index.ok"} <= set(run.ids)
+    form = "the index URL" if suffix else "the base URL"
+    assert run.finding("url.ok")["summary"] == (
+        f"Index {pypiserver.url}/simple/; base {pypiserver.url} (given as {form})."
+    )
 
 
 def test_closed_port_human_output(closed_port: int) -> None:

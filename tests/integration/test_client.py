@@ -376,11 +376,11 @@ def test_with_no_settings_check_diagnoses_the_index_pip_uses(
     settings = run.document["settings"]
     assert isinstance(settings, dict)
     assert settings["catalog_url"] == {
-        "value": healthy.catalog_url,
+        "value": f"{healthy.catalog_url}/simple/",
         "source": "pip configuration",
         "origin": f"{conf}:2",
     }
-    assert "url.simple-suffix" not in ids(run)  # pip's URL rightly ends in /simple/
+    assert "url.ok" in ids(run)  # pip's URL rightly ends in /simple/
     assert {"auth.challenge-ok", "index.ok", "client.direct-catalog"} <= ids(run)
 
 

@@ -195,7 +195,7 @@ def test_lab_serve_writes_an_env_file_that_check_uses_and_stops_on_sigterm(
             ["sh", "-c", script], capture_output=True, text=True, env=_environment(), check=False
         )
         assert checked.returncode == 1, checked.stderr
-        assert '"url.simple-suffix"' in checked.stdout
+        assert '"manager.remote-url-simple-suffix"' in checked.stdout
         url = next(
             line.split("=", 1)[1]
             for line in env_file.read_text().splitlines()

@@ -1,0 +1,123 @@
+"""Which index server answered, and what its refusals say, from what asdiag already received.
+
+No extra request: the headers of any answer name most servers (devpi's ``X-Devpi-*``,
+Artifactory's ``X-JFrog-Version``, Nexus's ``Server``), and the vendor's catalog is known by its
+host. A server's layout follows from its name: devpi serves its index at ``+simple/``, so its
+404 at ``simple/`` is the layout, not a missing index.
+
+Error bodies say more than the status: devpi's ``{"error": "..."}``, Artifactory's
+``{"errors": [{"message": "..."}]}``, Nexus's HTML title, a short text. :func:`server_message`
+reads that sentence, and :func:`says_index_missing` tells a refusal of the whole index
+("index not found", "repository ... not found") from a missing project.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from asdiag.managers import detect
+from asdiag.urls import CATALOG_HOSTS, Origin
+
+#: The longest server message quoted back to the user.
+_MESSAGE_LIMIT = 200
+_TITLE = re.compile(rb"<title[^>]*>(?P<title>.*?)</title>", re.IGNORECASE | re.DOTALL)
+#: A message about the index (devpi stage, a manager's repository), not about a project in it.
+_INDEX_MISSING = re.compile(
+    r"\b(?:index|stage|repository|repo|user)\b[^.]{0,80}?"
+    r"\b(?:not found|does not exist|could not be found|unknown|no such)\b"
+    r"|\b(?:no such|unknown) (?:index|stage|repository)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Server:
+    """The software that answered at an index URL, as far as its answers tell."""
+
+    #: ``devpi``, ``artifactory``, ``nexus``, ``catalog``, or ``""`` (not identified).
+    product: str
+    version: str = ""
+    #: What told it apart (a header, the host), for the report.
+    evidence: str = ""
+
+    @property
+    def label(self) -> str:
+        names = {
+            "devpi": "devpi-server",
+            "artifactory": "Artifactory",
+            "nexus": "Nexus Repository",
+            "catalog": "the vendor's catalog",
+        }
+        name = names.get(self.product, "an unidentified server")
+        return f"{name} {self.version}" if self.version else name
+
+    @property
+    def index_segment(self) -> str:
+        """The segment after the base where this server serves its index root."""
+        return "+simple" if self.product == "devpi" else "simple"
+
+
+def identify(url: str, headers: Mapping[str, str]) -> Server:
+    """Name the server from one answer's headers (lower-case names) and the URL asked.
+
+    Headers first (a reverse proxy may strip them, so the URL shape is the fallback for the
+    managers); the vendor's catalog by its host.
+    """
+    devpi = headers.get("x-devpi-server-version")
+    if devpi or any(name.startswith("x-devpi-") for name in headers):
+        evidence = f"X-Devpi-Server-Version: {devpi}" if devpi else "X-Devpi-* headers"
+        return Server("devpi", devpi or "", evidence)
+    manager = detect(url, headers)
+    if manager.product != "unknown":
+        return Server(manager.product, manager.version, manager.evidence)
+    host = Origin.of(url).host
+    if host in CATALOG_HOSTS:
+        return Server("catalog", "", f"the host {host}")
+    return Server("", "", "no header or URL shape names it")
+
+
+def server_message(body: bytes, content_type: str | None) -> str | None:
+    """The sentence an error body carries, if any: devpi's ``error``, Artifactory's
+    ``errors[].message``, a JSON ``message``/``detail``, an HTML title, or a short text."""
+    text = body[:4096]
+    kind = (content_type or "").split(";", 1)[0].strip().lower()
+    message: str | None = None
+    if kind.endswith("json") or text.lstrip().startswith(b"{"):
+        message = _json_message(text)
+    elif b"<" in text:
+        match = _TITLE.search(text)
+        message = match["title"].decode("utf-8", "replace") if match else None
+    elif text.strip() and b"\n" not in text.strip():
+        message = text.decode("utf-8", "replace")
+    if not message:
+        return None
+    message = " ".join(message.split())
+    return message[:_MESSAGE_LIMIT] + ("…" if len(message) > _MESSAGE_LIMIT else "")
+
+
+def _json_message(text: bytes) -> str | None:
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    errors = data.get("errors")
+    if isinstance(errors, list) and errors and isinstance(errors[0], dict):
+        message = errors[0].get("message")
+        return message if isinstance(message, str) else None
+    for key in ("error", "message", "detail"):
+        value = data.get(key)
+        if isinstance(value, str):
+            return value
+    return None
+
+
+def says_index_missing(message: str | None) -> bool:
+    """Whether a server's message says the index (or repository) itself is missing or hidden,
+    rather than a project in it: then a 404 is a refusal or a wrong URL, never a missing
+    package."""
+    return bool(message) and _INDEX_MISSING.search(message or "") is not None
