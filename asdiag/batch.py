@@ -40,15 +40,15 @@ from asdiag.http import (
     command_deadline,
     options_for,
 )
+from asdiag.index_roots import Index, IndexRoots
 from asdiag.ledger import Ledger
 from asdiag.package import (
-    Index,
     Options,
     PackageRequest,
     PackageResult,
-    _Roots,
     cross_check,
     indexes_for,
+    layout_notes,
     triage_one,
 )
 from asdiag.platforms import Target
@@ -73,6 +73,7 @@ MISSING_IDS = frozenset(
         "package.version-not-found",
         "package.yanked-only",
         "package.index-refused",
+        "package.index-not-found",
         "package.index-unavailable",
         "package.page-unreadable",
         "package.missing-in-manager",
@@ -356,7 +357,7 @@ def diagnose_requirements(
         )
         for index in indexes
     }
-    roots = {name: _Roots(client) for name, client in clients.items()}
+    roots = {name: IndexRoots(client) for name, client in clients.items()}
     work = [(job, index) for job in jobs for index in indexes]
     formats = parsed.formats
     releases = parsed.releases
@@ -406,7 +407,7 @@ def diagnose_requirements(
     if ledger is not None:
         ledger.record(_host(e.url) for e in requests)
     outcomes = _cross_checked(outcomes)
-    batch = _batch_findings(parsed)
+    batch = [*layout_notes(indexes, roots), *_batch_findings(parsed)]
     unchecked = [o for o in outcomes if o.unchecked]
     if unchecked:
         batch.append(

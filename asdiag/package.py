@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import concurrent.futures
 import difflib
-import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from packaging.requirements import InvalidRequirement, Requirement
@@ -34,6 +33,7 @@ from asdiag.errors import UsageError
 from asdiag.evidence import Exchange, FetchResult
 from asdiag.findings import Finding, Severity
 from asdiag.http import BasicCredentials, HttpClient, command_deadline, options_for
+from asdiag.index_roots import Index, IndexRoots, RootAnswer, root_verdict
 from asdiag.platforms import PRESETS, Target, classify, pip_platform_flags, pip_would_miss
 from asdiag.redact import Redactor
 from asdiag.registry import kind
@@ -42,7 +42,6 @@ from asdiag.simple_api import (
     DistFile,
     NotAProjectPage,
     ProjectPage,
-    listed_projects,
     parse_project_page,
 )
 from asdiag.urls import UrlError, manager_index_url, parse_catalog_url
@@ -99,18 +98,6 @@ def parse_requests(texts: Sequence[str]) -> tuple[PackageRequest, ...]:
             )
         )
     return tuple(requests)
-
-
-@dataclass(frozen=True)
-class Index:
-    """Where a project page is asked for: the catalog, or the manager in front of it."""
-
-    name: str  # "catalog" or "manager"
-    simple_url: str  # ends with "/"
-    credentials: BasicCredentials | None = field(default=None, repr=False)
-
-    def project_url(self, project: str) -> str:
-        return f"{self.simple_url}{project}/"
 
 
 # --- the matrix ----------------------------------------------------------------------------------
@@ -254,10 +241,12 @@ class PackageReport:
     requests: tuple[Exchange, ...]
     started_at: datetime
     duration_ms: float
+    #: About an index rather than a package (its server's layout), said once.
+    notes: tuple[Finding, ...] = ()
 
     @property
     def findings(self) -> tuple[Finding, ...]:
-        return tuple(f for result in self.results for f in result.findings)
+        return (*self.notes, *(f for result in self.results for f in result.findings))
 
 
 # --- deciding, purely ---------------------------------------------------------------------------
@@ -660,24 +649,6 @@ def near_misses(project: str, names: Iterable[str], limit: int = 3) -> list[tupl
 # --- the network part ---------------------------------------------------------------------------
 
 
-class _Roots:
-    """Each index's project list, fetched at most once per run and only when needed."""
-
-    def __init__(self, client: HttpClient) -> None:
-        self.client = client
-        self._lock = threading.Lock()
-        self._names: dict[str, tuple[str, ...] | None] = {}
-
-    def names(self, index: Index) -> tuple[str, ...] | None:
-        with self._lock:
-            if index.simple_url not in self._names:
-                fetched = self.client.get(
-                    index.simple_url, probe="index-root", credentials=index.credentials
-                )
-                self._names[index.simple_url] = listed_projects(fetched)
-            return self._names[index.simple_url]
-
-
 def _page_failure(index: Index, url: str, fetched: FetchResult) -> Finding:
     evidence = fetched.exchanges
     problem = page_problem(fetched, f"The project page {url}")
@@ -705,13 +676,20 @@ def _page_failure(index: Index, url: str, fetched: FetchResult) -> Finding:
 
 
 def triage_one(
-    request: PackageRequest, index: Index, client: HttpClient, roots: _Roots, options: Options
+    request: PackageRequest, index: Index, client: HttpClient, roots: IndexRoots, options: Options
 ) -> PackageResult:
-    """Fetch, decide, probe: one package at one index."""
+    """Fetch, decide, probe: one package at one index (at the path its server's layout puts
+    it, once a root answer showed it)."""
+    index = roots.current(index)
     url = index.project_url(request.project)
     fetched = client.get(url, probe=f"page {request.project}", credentials=index.credentials)
-    names = roots.names(index) if is_not_found(fetched) else None
-    result, probes = judge_page(request, index, url, fetched, names, options)
+    root = roots.root(index) if is_not_found(fetched) else None
+    if root is not None and root.moved_to is not None:
+        index = root.moved_to
+        url = index.project_url(request.project)
+        fetched = client.get(url, probe=f"page {request.project}", credentials=index.credentials)
+        root = roots.root(index) if is_not_found(fetched) else None
+    result, probes = judge_page(request, index, url, fetched, root, options)
     if not options.probe_files or not probes:
         return result
     files = [
@@ -740,10 +718,13 @@ def judge_page(
     index: Index,
     url: str,
     fetched: FetchResult,
-    root_names: Sequence[str] | None,
+    root: RootAnswer | None,
     options: Options,
 ) -> tuple[PackageResult, tuple[DistFile, ...]]:
-    """Everything about one project page, purely: the findings, and the files worth probing."""
+    """Everything about one project page, purely: the findings, and the files worth probing.
+
+    ``root`` is what the index root answered after the page's 404 (``None``: not asked); a
+    project is called missing only when that root answers as an index."""
     notes: list[Finding] = []
     if request.name != request.project:
         notes.append(
@@ -754,7 +735,11 @@ def judge_page(
         )
     response = fetched.response
     if is_not_found(fetched):
-        found = not_found(request, index, url, root_names, options, fetched.exchanges)
+        verdict = root_verdict(index, url, fetched, root) if root is not None else None
+        if verdict is not None:
+            return PackageResult(request, index.name, url, (*notes, verdict)), ()
+        names = root.projects if root is not None else None
+        found = not_found(request, index, url, names, options, fetched.exchanges)
         return PackageResult(request, index.name, url, (*notes, *found)), ()
     if (
         response is None
@@ -877,6 +862,17 @@ def _compare(managed: PackageResult, direct: PackageResult) -> PackageResult:
 VIA_CHOICES = ("auto", "catalog", "manager", "both")
 
 
+def layout_notes(indexes: Sequence[Index], roots: Mapping[str, IndexRoots]) -> tuple[Finding, ...]:
+    """``net.server-layout`` once for each index the run moved to its server's own path."""
+    notes = []
+    for index in indexes:
+        moved = roots[index.name].current(index)
+        if moved is not index:
+            note = roots[index.name].root(index).layout_finding(index)
+            notes += [note] if note is not None else []
+    return tuple(notes)
+
+
 def indexes_for(settings: Settings, via: str) -> tuple[Index, ...]:
     """The indexes ``--via`` asks for, from the settings.
 
@@ -946,7 +942,7 @@ def diagnose_packages(
         for index in indexes
     }
     try:
-        roots = {name: _Roots(client) for name, client in clients.items()}
+        roots = {name: IndexRoots(client) for name, client in clients.items()}
         jobs = [(request, index) for request in requests for index in indexes]
         with concurrent.futures.ThreadPoolExecutor(max_workers=min(MAX_WORKERS, len(jobs))) as pool:
             results = list(
@@ -962,6 +958,7 @@ def diagnose_packages(
             client.close()
     return PackageReport(
         results=cross_check(results),
+        notes=layout_notes(indexes, roots),
         targets=options.targets,
         requests=tuple(e for client in clients.values() for e in client.exchanges),
         started_at=started_at,

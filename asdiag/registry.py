@@ -902,6 +902,20 @@ KINDS: tuple[FindingKind, ...] = (
         ("asdiag check -v",),
     ),
     FindingKind(
+        "package.index-not-found",
+        S.FAIL,
+        "The index itself is missing or hidden",
+        "The project page answered 404, and so did the index root (or it answered with "
+        "something that is not an index): the 404 is about the index, not the package. The URL "
+        "is wrong, or the server hides an index this user may not read behind 404 (devpi with a "
+        "read ACL says 'index not found'; Artifactory and Nexus can hide unauthorised "
+        "repositories). pip says 'from versions: none' for every package. asdiag asks the "
+        "index root before it calls any project missing, and quotes the server's message.",
+        "Run `asdiag check` for the index URL: it tells a wrong URL from a refused user. Use "
+        "the URL as issued, or ask the server's administrator for read permission.",
+        ("asdiag check -v",),
+    ),
+    FindingKind(
         "package.index-unavailable",
         S.FAIL,
         "The index did not answer usefully",

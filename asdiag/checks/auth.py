@@ -17,6 +17,7 @@ from asdiag.checks.transport import other_origin_refusal
 from asdiag.evidence import Exchange, FetchResult, Withheld
 from asdiag.findings import Finding
 from asdiag.registry import kind
+from asdiag.servers import server_message
 from asdiag.simple_api import NotAnIndex, parse_index_root
 from asdiag.urls import is_uuid
 
@@ -134,7 +135,7 @@ def _verdict(
         return [
             kind("auth.bad-credentials").finding(
                 f"Two 401s in a row: {pair}",
-                detail=_bad_credentials_detail(ctx),
+                detail=_bad_credentials_detail(ctx, authenticated),
                 commands=_curl(ctx),
                 evidence=evidence,
             )
@@ -146,14 +147,23 @@ def _verdict(
             return [skip("The index answers 404 with and without credentials (see index).")]
         return [
             kind("auth.not-found-with-credentials").finding(
-                f"Refused anonymously, not found with credentials: {pair}", evidence=evidence
+                f"Refused anonymously, not found with credentials: {pair}",
+                detail=_server_says(authenticated),
+                evidence=evidence,
             )
         ]
     return [skip(f"Not evaluated: the authenticated request was answered {auth_status}.")]
 
 
-def _bad_credentials_detail(ctx: Context) -> str:
-    lines = []
+def _server_says(fetch: FetchResult) -> str:
+    """The refusal's own sentence (devpi's ``error``, Artifactory's ``errors[].message``)."""
+    response = fetch.response
+    said = server_message(response.body, response.content_type) if response else None
+    return f"The server says: {said}" if said else ""
+
+
+def _bad_credentials_detail(ctx: Context, authenticated: FetchResult) -> str:
+    lines = [_server_says(authenticated)] if _server_says(authenticated) else []
     org_id = ctx.url.org_id if ctx.url is not None else None
     user = ctx.settings.username.value
     if org_id and user and user != org_id:
@@ -185,6 +195,9 @@ def _forbidden(
             "in the URL."
         )
     challenged = anonymous.response is not None and anonymous.response.status == 401
+    # devpi refuses anonymous and wrong credentials alike with 403, never with a challenge.
+    server = ctx.evidence.server
+    challenged = challenged or (server is not None and server.product == "devpi")
     wrong_org = (
         "The URL or organisation id is wrong, or names another organisation's catalog: "
         "the credentials are valid but not for this catalog."
@@ -217,9 +230,11 @@ def _forbidden(
         "To tell them apart: if the same credentials get 200 at the URL the vendor issued, the "
         "URL is wrong; if they get 401 or 403 there too, the password is."
     )
+    said = _server_says(authenticated)
     return kind("auth.forbidden").finding(
         f"403 with credentials: {pair}",
-        detail=f"Possible causes, most likely first:\n{numbered}\n{tell}\n{sources}",
+        detail=(f"{said}\n" if said else "")
+        + f"Possible causes, most likely first:\n{numbered}\n{tell}\n{sources}",
         commands=_curl(ctx),
         evidence=evidence,
     )

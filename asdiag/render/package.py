@@ -72,6 +72,10 @@ def render_package_report(report: PackageReport, *, verbose: bool, strict: bool)
     parts: list[RenderableType] = [
         Text.assemble(("asdiag package", "bold"), f"  Python {pythons}"),
     ]
+    if report.notes:
+        parts.append(Text(""))
+    for note in report.notes:
+        parts.extend(finding_lines(note, verbose=verbose))
     for result in report.results:
         parts += [Text(""), _title(result)]
         if result.matrix is not None and result.matrix.rows:
@@ -116,6 +120,9 @@ def render_package_markdown(report: PackageReport, *, verbose: bool, strict: boo
         run_line(report.started_at),
         f"- Result: {counts_line(report.findings)}, exit code {code}",
     ]
+    if report.notes:
+        out += ["", "## Indexes", "", "| | Finding | Summary |", "|---|---|---|"]
+        out += [f"| {f.severity} | `{f.id}` | {markdown_cell(f.summary)} |" for f in report.notes]
     for result in report.results:
         out += [
             "",

@@ -174,6 +174,7 @@ def test_cases_cover_every_package_id() -> None:
     produced = set().union(*(c.expected for c in LAB_CASES), SCRIPTED_CASES.values())
     produced.add("package.locked-file-missing")  # from a pylock.toml: test_requirements.py
     produced.add("package.project-status")  # a PEP 792 page: test_faults.py
+    produced.add("package.index-not-found")  # a wrong index URL, at pypiserver: below
     package_ids = {i for i in REGISTRY if i.startswith("package.")}
     assert sorted(package_ids - produced) == []
 
@@ -218,6 +219,22 @@ def test_a_typo_gets_the_right_near_miss(
     assert isinstance(findings, list)
     near = next(f for f in findings if f["id"] == "package.near-miss")
     assert near["summary"] == "Did you mean demo-core?"
+
+
+def test_a_wrong_index_url_is_never_a_missing_package(
+    pypiserver: PypiServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ASDIAG_PASSWORD", pypiserver.password)
+    wrong = f"{pypiserver.url}/wrong"
+    run = package("demo-core", "--catalog-url", wrong, "--username", pypiserver.username)
+    assert run.exit_code == 1
+    assert ids(run, PROBLEMS) == {"package.index-not-found"}, run.stdout
+    finding = run.finding("package.index-not-found")
+    assert finding["summary"] == (
+        f"{wrong}/simple/demo-core/ answered 404, and the index root {wrong}/simple/ answered "
+        "404 too: the index is missing or hidden from this user, not the project."
+    )
+    assert "Request for the catalog vendor" not in run.stdout
 
 
 def test_an_sdist_only_package_is_reported(
