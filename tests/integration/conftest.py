@@ -20,6 +20,7 @@ import trustme
 from typer.testing import CliRunner
 
 from asdiag.cli import app
+from tests.integration.devpi_fixture import DevpiServer, run_devpi
 from tests.integration.fault_server import FaultServer, RecordingServer
 from tests.integration.scripted_server import ORG_ID, PASSWORD, ScriptedServer
 
@@ -222,3 +223,10 @@ def run_asdiag(*args: str, stdin: str | None = None) -> Run:
 
 
 __all__ = ["ORG_ID", "PASSWORD", "PypiServer", "Run", "TlsServer", "run_asdiag"]
+
+
+@pytest.fixture(scope="session")
+def devpi(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevpiServer]:
+    """A real devpi-server: ``ORG_ID/pypi`` (read ACL: ``ORG_ID`` only) and ``ORG_ID/public``
+    (anyone), each with the same five files; see ``tests/integration/devpi_fixture.py``."""
+    yield from run_devpi(tmp_path_factory.mktemp("devpi"), _write_wheel)
