@@ -133,7 +133,7 @@ def root_verdict(
             "it is missing.",
             evidence=evidence,
         )
-    said = _said(page) or _said(fetched)
+    said = _most_telling(page, root.elsewhere, fetched)
     problem = page_problem(fetched, f"The index root {root_url}")
     if problem is not None:
         return replace(
@@ -163,8 +163,9 @@ def root_verdict(
     else:
         what = "answered 404 too"
         if root.elsewhere is not None and root.moved_to is None:
+            tried = root.elsewhere.exchanges[0].url if root.elsewhere.exchanges else ""
             lines.append(
-                f"{root.server.label}'s own index path answered "
+                f"{root.server.label}'s own index path {tried} answered "
                 f"{root.elsewhere.status or 'nothing'} as well."
             )
     lines.append(
@@ -179,8 +180,14 @@ def root_verdict(
     )
 
 
-def _said(fetched: FetchResult) -> str | None:
-    response = fetched.response
+def _most_telling(*answers: FetchResult | None) -> str | None:
+    """The server's message that speaks of the index, else the first message at all."""
+    said = [message for message in map(_said, answers) if message]
+    return next((m for m in said if says_index_missing(m)), said[0] if said else None)
+
+
+def _said(fetched: FetchResult | None) -> str | None:
+    response = fetched.response if fetched is not None else None
     if response is None:
         return None
     return server_message(response.body, response.content_type)

@@ -51,7 +51,9 @@ def gather(
         return evidence
     moved = url.at_segment(server.index_segment)
     again = _ask(moved, credentials, client)
-    if again.last is not None and again.last.status != 404 and again.last.response is not None:
+    # Any answer there but 404 (devpi's 403 to anonymous with a read ACL) shows the index is
+    # there; what it then says with credentials is for the auth check to judge.
+    if any(f.response is not None and f.status != 404 for f in again.fetches):
         relocation = Relocation(server, first, moved.simple_url, found=True)
         return replace(again, dns=dns, ca_bundle=ca_bundle, relocation=relocation)
     relocation = Relocation(server, first, moved.simple_url, found=False, miss=again.last)

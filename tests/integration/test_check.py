@@ -193,6 +193,7 @@ def test_cases_cover_every_id_of_the_checks() -> None:
     # The faults of a misbehaving server: tests/integration/test_faults.py.
     produced |= {finding_id for _, finding_id, _ in CHECK_CASES}
     produced |= {"run.deadline-reached", "auth.other-origin-refused"}
+    produced |= {"net.server", "net.server-layout"}  # a real devpi-server: test_devpi.py
     # Covered elsewhere: package.* by test_package.py, client.* and credentials.* by
     # test_client.py, manager.* by test_manager.py.
     elsewhere = ("package.", "requirements.", "client.", "credentials.", "manager.")
