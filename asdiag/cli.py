@@ -240,7 +240,8 @@ CatalogUrlOption = Annotated[
     str | None,
     typer.Option(
         "--catalog-url",
-        help="Base URL of the catalog, without /simple (env ASDIAG_CATALOG_URL).",
+        help="The catalog's base URL or its index URL (…/simple/, devpi's …/+simple/) "
+        "(env ASDIAG_CATALOG_URL).",
         show_default=False,
     ),
 ]

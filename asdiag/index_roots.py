@@ -20,7 +20,7 @@ from asdiag.evidence import FetchResult
 from asdiag.findings import Finding
 from asdiag.http import BasicCredentials, HttpClient
 from asdiag.registry import kind
-from asdiag.servers import Server, identify, says_index_missing, server_message
+from asdiag.servers import Server, identify, most_telling, said, says_index_missing
 from asdiag.simple_api import NotAnIndex, parse_index_root
 
 
@@ -124,7 +124,7 @@ def root_verdict(
     root_url = index.simple_url
     evidence = page.exchanges + fetched.exchanges
     if root.projects is not None:
-        page_says = _said(page)
+        page_says = said(page)
         if not says_index_missing(page_says):
             return None
         return kind("package.index-refused").finding(
@@ -133,7 +133,7 @@ def root_verdict(
             "it is missing.",
             evidence=evidence,
         )
-    said = _most_telling(page, root.elsewhere, fetched)
+    message = most_telling(said(page), said(root.elsewhere), said(fetched))
     problem = page_problem(fetched, f"The index root {root_url}")
     if problem is not None:
         return replace(
@@ -143,7 +143,7 @@ def root_verdict(
         )
     assert response is not None
     status = response.status
-    quoted = f"The server says: {said}" if said else ""
+    quoted = f"The server says: {message}" if message else ""
     if status in (401, 403):
         return kind("package.index-refused").finding(
             f"{page_url} answered 404, and the index root {root_url} answered {status}: the "
@@ -178,16 +178,3 @@ def root_verdict(
         detail="\n".join(lines),
         evidence=evidence,
     )
-
-
-def _most_telling(*answers: FetchResult | None) -> str | None:
-    """The server's message that speaks of the index, else the first message at all."""
-    said = [message for message in map(_said, answers) if message]
-    return next((m for m in said if says_index_missing(m)), said[0] if said else None)
-
-
-def _said(fetched: FetchResult | None) -> str | None:
-    response = fetched.response if fetched is not None else None
-    if response is None:
-        return None
-    return server_message(response.body, response.content_type)

@@ -379,7 +379,7 @@ KINDS: tuple[FindingKind, ...] = (
         "Access forbidden with credentials",
         "The index answered 403 to the authenticated request. Several causes produce it and "
         "the finding lists those that fit, most likely first: a wrong URL or organisation id "
-        "(another organisation's catalog), a /simple suffix that makes the manager build "
+        "(another organisation's catalog), a repeated /simple that makes the manager build "
         "invalid URLs, a server that answers a wrong password with 403 instead of 401 "
         "(pypiserver, devpi), or, through Artifactory, a user without Deploy/Cache permission "
         "on the remote repository.",

@@ -18,12 +18,15 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from asdiag.evidence import FetchResult
 from asdiag.managers import detect
 from asdiag.urls import CATALOG_HOSTS, Origin
 
 #: The longest server message quoted back to the user.
 _MESSAGE_LIMIT = 200
 _TITLE = re.compile(rb"<title[^>]*>(?P<title>.*?)</title>", re.IGNORECASE | re.DOTALL)
+_AFTER_HEADING = re.compile(rb"</h1>(?P<text>[^<]*(?:<br\s*/?>)?[^<]*)", re.IGNORECASE)
+_TAGS = re.compile(rb"<[^>]*>")
 #: A message about the index (devpi stage, a manager's repository), not about a project in it.
 _INDEX_MISSING = re.compile(
     r"\b(?:index|stage|repository|repo|user)\b[^.]{0,80}?"
@@ -79,6 +82,14 @@ def identify(url: str, headers: Mapping[str, str]) -> Server:
     return Server("", "", "no header or URL shape names it")
 
 
+def said(fetched: FetchResult | None) -> str | None:
+    """The message of an answer's body (devpi's ``error``, Artifactory's ``errors[].message``)."""
+    response = fetched.response if fetched is not None else None
+    if response is None:
+        return None
+    return server_message(response.body, response.content_type)
+
+
 def server_message(body: bytes, content_type: str | None) -> str | None:
     """The sentence an error body carries, if any: devpi's ``error``, Artifactory's
     ``errors[].message``, a JSON ``message``/``detail``, an HTML title, or a short text."""
@@ -88,14 +99,25 @@ def server_message(body: bytes, content_type: str | None) -> str | None:
     if kind.endswith("json") or text.lstrip().startswith(b"{"):
         message = _json_message(text)
     elif b"<" in text:
-        match = _TITLE.search(text)
-        message = match["title"].decode("utf-8", "replace") if match else None
+        message = _html_message(text)
     elif text.strip() and b"\n" not in text.strip():
         message = text.decode("utf-8", "replace")
     if not message:
         return None
     message = " ".join(message.split())
     return message[:_MESSAGE_LIMIT] + ("…" if len(message) > _MESSAGE_LIMIT else "")
+
+
+def _html_message(text: bytes) -> str | None:
+    """The sentence after the heading of a framework's error page (pyramid, webob: ``<h1>404
+    Not Found</h1> The stage … could not be found.``), else the page's title."""
+    after = _AFTER_HEADING.search(text)
+    if after is not None:
+        sentence = " ".join(_TAGS.sub(b" ", after["text"]).decode("utf-8", "replace").split())
+        if 0 < len(sentence) <= _MESSAGE_LIMIT:
+            return sentence
+    title = _TITLE.search(text)
+    return title["title"].decode("utf-8", "replace") if title else None
 
 
 def _json_message(text: bytes) -> str | None:
@@ -121,3 +143,9 @@ def says_index_missing(message: str | None) -> bool:
     rather than a project in it: then a 404 is a refusal or a wrong URL, never a missing
     package."""
     return bool(message) and _INDEX_MISSING.search(message or "") is not None
+
+
+def most_telling(*messages: str | None) -> str | None:
+    """The message that speaks of the index itself, else the first message at all."""
+    said = [message for message in messages if message]
+    return next((m for m in said if says_index_missing(m)), said[0] if said else None)

@@ -17,7 +17,7 @@ from asdiag.checks.transport import other_origin_refusal
 from asdiag.evidence import Exchange, FetchResult, Withheld
 from asdiag.findings import Finding
 from asdiag.registry import kind
-from asdiag.servers import server_message
+from asdiag.servers import said
 from asdiag.simple_api import NotAnIndex, parse_index_root
 from asdiag.urls import is_uuid
 
@@ -157,9 +157,8 @@ def _verdict(
 
 def _server_says(fetch: FetchResult) -> str:
     """The refusal's own sentence (devpi's ``error``, Artifactory's ``errors[].message``)."""
-    response = fetch.response
-    said = server_message(response.body, response.content_type) if response else None
-    return f"The server says: {said}" if said else ""
+    message = said(fetch)
+    return f"The server says: {message}" if message else ""
 
 
 def _bad_credentials_detail(ctx: Context, authenticated: FetchResult) -> str:
@@ -230,10 +229,10 @@ def _forbidden(
         "To tell them apart: if the same credentials get 200 at the URL the vendor issued, the "
         "URL is wrong; if they get 401 or 403 there too, the password is."
     )
-    said = _server_says(authenticated)
+    server_says = _server_says(authenticated)
     return kind("auth.forbidden").finding(
         f"403 with credentials: {pair}",
-        detail=(f"{said}\n" if said else "")
+        detail=(f"{server_says}\n" if server_says else "")
         + f"Possible causes, most likely first:\n{numbered}\n{tell}\n{sources}",
         commands=_curl(ctx),
         evidence=evidence,

@@ -9,7 +9,7 @@ from asdiag.checks.network import skip
 from asdiag.evidence import FetchResult
 from asdiag.findings import Finding, Severity
 from asdiag.registry import kind
-from asdiag.servers import server_message
+from asdiag.servers import most_telling, said
 from asdiag.simple_api import SUPPORTED_API_VERSION, NotAnIndex, parse_api_version, parse_index_root
 
 
@@ -38,10 +38,11 @@ def _not_found(ctx: Context, fetch: FetchResult) -> Finding:
     assert fetch.response is not None
     response = fetch.response
     lines = []
-    message = server_message(response.body, response.content_type)
+    moved = ctx.evidence.relocation
+    miss = moved.miss if moved is not None else None
+    message = most_telling(said(fetch), said(miss))
     if message:
         lines.append(f"The server says: {message}")
-    moved = ctx.evidence.relocation
     evidence = fetch.exchanges
     if moved is not None and not moved.found:
         lines.append(f"{moved.server.label}'s own index path {moved.tried} answered 404 too.")

@@ -216,3 +216,30 @@ def test_requirements_at_the_base_url_follow_the_layout_once(
     assert "package.not-found" in problems(run)
     assert "package.index-not-found" not in problems(run)
     assert_no_secret(run, devpi.password)
+
+
+# --- an index that does not exist --------------------------------------------------------------
+
+
+def test_check_a_missing_index_quotes_devpi(
+    devpi: DevpiServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    base = devpi.base_url("nothere")
+    run = as_user(monkeypatch, "check", base, devpi.user, devpi.password)
+    assert run.exit_code == 1, run.stdout
+    assert "index.not-found" in problems(run)
+    assert "net.server-layout" not in run.ids  # +simple/ is missing too: nothing to follow
+    detail = str(run.finding("index.not-found")["detail"])
+    assert f"The server says: The stage {devpi.user}/nothere could not be found." in detail
+    assert f"own index path {base}/+simple/ answered 404 too" in detail
+
+
+def test_package_at_a_missing_index_is_never_a_missing_package(
+    devpi: DevpiServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run = as_user(
+        monkeypatch, "package", devpi.base_url("nothere"), devpi.user, devpi.password, "demo-core"
+    )
+    assert run.exit_code == 1
+    assert problems(run) == {"package.index-not-found"}
+    assert "could not be found" in run.stdout
