@@ -613,6 +613,20 @@ KINDS: tuple[FindingKind, ...] = (
         "permission target, beside Read.",
     ),
     FindingKind(
+        "manager.permissions-undecided",
+        S.WARN,
+        "Whether the user may cache could not be decided",
+        "asdiag decides Deploy/Cache as Artifactory does: the user's own grants, the grants of "
+        "each of its groups, administrators, and the targets naming the remote by key or as ANY "
+        "or ANY REMOTE. Something it needs was not readable (the user's record, for a user "
+        "from an external realm or without the right to read users; the permission targets), "
+        "or a target grants Deploy/Cache only within include/exclude patterns. It says what, "
+        "rather than guess.",
+        "Check in Administration > Permissions that a target covering the catalog's remote "
+        "grants Read and Deploy/Cache to the user or one of its groups; run the audit as an "
+        "administrator who may read users and permissions.",
+    ),
+    FindingKind(
         "manager.caching-disabled",
         S.FAIL,
         "The manager does not cache the catalog",

@@ -29,18 +29,20 @@ from asdiag.findings import Finding
 from asdiag.managers import ManagerInfo, detect
 from asdiag.managers.audit import Audit, audit, config_findings
 from asdiag.managers.config import (
+    Access,
     AdminApi,
     ConfigRead,
     ManagerConfig,
     Upstream,
+    artifactory_access,
     artifactory_upstream,
-    artifactory_user_actions,
     json_body,
     members,
     nexus_upstream,
     read_config,
     repository_class,
 )
+from asdiag.managers.permissions import Principal, decide
 from asdiag.simple_api import (
     JSON_CONTENT_TYPE,
     IndexRoot,
@@ -646,8 +648,9 @@ def test_read_config_never_raises_for_any_answers(
     if read.config is not None:
         assert all(isinstance(m, str) for m in read.config.members)
         assert all(isinstance(u, Upstream) for u in read.config.upstreams)
-        for actions in (read.config.user_actions or {}).values():
-            assert all(isinstance(a, str) for a in actions)
+        access = read.config.access
+        if access is not None:
+            assert all(isinstance(t.name, str) for t in access.targets)
         for product in ("artifactory", "nexus"):
             assert all(isinstance(f, Finding) for f in config_findings(read.config, product, None))
 
@@ -709,7 +712,8 @@ def test_upstream_readers_give_typed_values(artifactory: Any, nexus: Any) -> Non
 def test_config_rules_never_raise_for_any_upstream_url(
     upstreams: list[Upstream], catalog_base: str | None, product: str
 ) -> None:
-    config = ManagerConfig("pypi-virtual", "virtual", (), tuple(upstreams), {"x": ("read",)}, "u")
+    access = Access(Principal("u", ("g",), admin=False), (), {})
+    config = ManagerConfig("pypi-virtual", "virtual", (), tuple(upstreams), access)
     assert all(isinstance(f, Finding) for f in config_findings(config, product, catalog_base))
 
 
@@ -746,12 +750,14 @@ class _PermissionsClient(_FakeClient):
 
 @FAST
 @given(st.data())
-def test_artifactory_user_actions_never_raise_for_any_permission_target(
+def test_artifactory_access_never_raises_for_any_permission_target(
     data: st.DataObject,
 ) -> None:
     api = AdminApi("https://mgr.example/artifactory", _PermissionsClient(data.draw), None)  # type: ignore[arg-type]
-    actions = artifactory_user_actions(api, "reader")
-    assert actions is not None
-    for key, granted in actions.items():
-        assert isinstance(key, str)
-        assert all(isinstance(a, str) and a == a.lower() for a in granted)
+    access = artifactory_access(api, "reader")
+    for target in access.targets:
+        assert all(isinstance(key, str) for key in target.repositories)
+        for granted in (*target.users.values(), *target.groups.values()):
+            assert all(isinstance(a, str) and a == a.lower() for a in granted)
+    decision = decide(access.principal, access.targets, "catalog", "remote", access.admin_groups)
+    assert decision.may_cache in (True, False, None)

@@ -10,14 +10,16 @@ from asdiag.evidence import Exchange, FetchResult, Response
 from asdiag.managers import ManagerInfo, detect
 from asdiag.managers.audit import config_findings, is_catalog, mixing_findings, remote_findings
 from asdiag.managers.config import (
+    Access,
     AdminApi,
     ManagerConfig,
     Upstream,
+    artifactory_access,
     artifactory_upstream,
-    artifactory_user_actions,
     nexus_upstream,
     repository_class,
 )
+from asdiag.managers.permissions import PermissionTarget, Principal, decide
 
 CATALOG = "https://repository.activestate.com/b5865a43-1f24-48df-b6f3-8c932c7aae29/pypi"
 ART = "https://art.example/artifactory/api/pypi/pypi-virtual/simple/"
@@ -169,10 +171,18 @@ def test_mixing_names_public_pypi() -> None:
 
 
 def test_config_findings_check_the_users_write_permission() -> None:
-    config = ManagerConfig("v", "virtual", ("as",), (GOOD,), {"as": ("read",)}, "ci")
+    target = PermissionTarget("Any Remote", ("ANY REMOTE",), groups={"readers": ("read",)})
+    access = Access(Principal("ci", ("readers",), admin=False), (target,), {"readers": False})
+    config = ManagerConfig("v", "virtual", ("as",), (GOOD,), access)
     (finding,) = config_findings(config, "artifactory", None)
     assert finding.id == "manager.deploy-cache-missing"
     assert finding.summary == "The user 'ci' has read on as, not Deploy/Cache."
+    assert finding.detail == "Granted by:\nAny Remote: read for the group readers"
+    assert finding.remediation is not None
+    assert finding.remediation.text.startswith(
+        "In Administration > Permissions, open Any Remote and tick Deploy/Cache for group "
+        "readers on as"
+    )
 
 
 def test_an_upstream_url_that_does_not_parse_breaks_no_rule() -> None:
@@ -202,5 +212,7 @@ def test_permission_targets_of_another_shape_grant_nothing(repo: dict[str, objec
             return FetchResult((), Response(url, 200, (), json.dumps(body).encode()))
 
     api = AdminApi("https://art.example/artifactory", Client(), None)  # type: ignore[arg-type]
-    actions = artifactory_user_actions(api, "reader")
-    assert actions is not None and all(granted == () for granted in actions.values())
+    access = artifactory_access(api, "reader")
+    decision = decide(access.principal, access.targets, "catalog", "remote", access.admin_groups)
+    assert decision.may_cache is not True
+    assert all(grant.actions for grant in decision.grants)

@@ -134,6 +134,7 @@ CHECKS: tuple[Check, ...] = (
             "manager.public-pypi-mixed",
             "manager.upstream-auth-failed",
             "manager.deploy-cache-missing",
+            "manager.permissions-undecided",
             "manager.caching-disabled",
             "manager.files-unreachable",
             "manager.admin-api-forbidden",

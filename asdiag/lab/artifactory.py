@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from urllib.parse import quote, unquote
 
 from asdiag.lab.manager import Outcome, ProxyRepo, User, authenticate, merge
 from asdiag.lab.pages import Link, project_html, root_html
@@ -33,7 +34,9 @@ DEVELOPER = User("developer", "lab-artifactory-Dev-8Hs")
 CATALOG_REMOTE = "activestate-remote"
 PUBLIC_REMOTE = "pypi-remote"
 VIRTUAL = "pypi-virtual"
-PERMISSION = "pypi-readers"
+#: Artifactory's default target for remote repositories, and its default group.
+PERMISSION = "Any Remote"
+GROUP = "readers"
 
 
 @dataclass(frozen=True)
@@ -107,7 +110,11 @@ class Artifactory:
         if parts[:2] == ["api", "repositories"]:
             return self._repositories(user, parts[2:], request)
         if parts[:4] == ["api", "v2", "security", "permissions"]:
-            return self._permissions(user, parts[4:])
+            return self._permissions(user, [unquote(p) for p in parts[4:]])
+        if parts[:3] == ["api", "security", "users"] and len(parts) == 4:
+            return self._user(user, unquote(parts[3]))
+        if parts[:3] == ["api", "security", "groups"] and len(parts) == 4:
+            return self._group(user, unquote(parts[3]))
         return _errors(404, "Not Found")
 
     # --- permissions ---------------------------------------------------------------------------
@@ -121,15 +128,53 @@ class Artifactory:
         return (*self.remotes, VIRTUAL)
 
     def _permission_target(self) -> dict[str, object]:
+        """The default "Any Remote" target, granting through the default group, as the
+        vendor's guide's "use default permissions" leaves it."""
         return {
             "name": PERMISSION,
             "repo": {
                 "include-patterns": ["**"],
                 "exclude-patterns": [""],
-                "repositories": list(self._repo_keys()),
-                "actions": {"users": {DEVELOPER.name: list(self.developer_actions)}, "groups": {}},
+                "repositories": ["ANY REMOTE"],
+                "actions": {"users": {}, "groups": {GROUP: list(self.developer_actions)}},
             },
         }
+
+    def _user(self, caller: User, name: str) -> Reply:
+        if not caller.admin:
+            return _errors(403, "Forbidden")
+        known = {u.name: u for u in (ADMIN, DEVELOPER)}
+        if name not in known:
+            return _errors(404, f"User '{name}' does not exist")
+        return json_reply(
+            200,
+            {
+                "name": name,
+                "email": f"{name}@lab.example",
+                "admin": known[name].admin,
+                "profileUpdatable": True,
+                "internalPasswordDisabled": False,
+                "lastLoggedIn": "2026-12-01T09:00:00.000Z",
+                "realm": "internal",
+                "groups": [GROUP],
+            },
+        )
+
+    def _group(self, caller: User, name: str) -> Reply:
+        if not caller.admin:
+            return _errors(403, "Forbidden")
+        if name != GROUP:
+            return _errors(404, f"Group '{name}' does not exist")
+        return json_reply(
+            200,
+            {
+                "name": GROUP,
+                "description": "A group for read-only users",
+                "autoJoin": True,
+                "realm": "internal",
+                "adminPrivileges": False,
+            },
+        )
 
     def _permissions(self, user: User, rest: list[str]) -> Reply:
         if not user.admin:
@@ -140,7 +185,8 @@ class Artifactory:
                 [
                     {
                         "name": PERMISSION,
-                        "uri": f"/artifactory/api/v2/security/permissions/{PERMISSION}",
+                        "uri": f"{self.base_url}/artifactory/api/v2/security/permissions/"
+                        f"{quote(PERMISSION)}",
                     }
                 ],
             )

@@ -17,17 +17,19 @@ from asdiag.findings import Finding
 from asdiag.managers import ManagerInfo
 from asdiag.managers.config import (
     PARTIAL_FIELDS,
+    Access,
     AdminApi,
     ManagerConfig,
     Upstream,
+    artifactory_access,
     artifactory_upstream,
-    artifactory_user_actions,
     json_body,
     members,
     nexus_upstream,
     repository_class,
     table,
 )
+from asdiag.managers.permissions import Decision, decide, grant_lines
 from asdiag.registry import kind
 from asdiag.urls import index_location, is_catalog_url, is_public_url
 
@@ -129,18 +131,58 @@ def mixing_findings(
     ]
 
 
-def permission_findings(
-    user: str, actions: Mapping[str, tuple[str, ...]], catalog_remotes: Sequence[Upstream]
-) -> list[Finding]:
-    """Artifactory: Read alone serves only the cache; fetching new packages needs write."""
-    return [
-        kind("manager.deploy-cache-missing").finding(
-            f"The user {user!r} has {'/'.join(actions.get(u.name, ())) or 'no permission'} on "
-            f"{u.name}, not Deploy/Cache."
+def permission_findings(access: Access, catalog_remotes: Sequence[Upstream]) -> list[Finding]:
+    """Artifactory: Read alone serves only the cache; fetching new packages needs Deploy/Cache,
+    granted to the user, to one of its groups, or by being an administrator."""
+    findings = []
+    user = access.principal.name
+    for upstream in catalog_remotes:
+        if access.unread:
+            decision = Decision(upstream.name, user, None, undecided=access.unread)
+        else:
+            decision = decide(
+                access.principal, access.targets, upstream.name, "remote", access.admin_groups
+            )
+        lines = grant_lines(decision)
+        if decision.may_cache is False:
+            held = "/".join(decision.actions) or "no permission"
+            findings.append(
+                kind("manager.deploy-cache-missing").finding(
+                    f"The user {user!r} has {held} on {upstream.name}, not Deploy/Cache.",
+                    detail="\n".join(["Granted by:", *lines] if lines else [_no_grant(access)]),
+                    remediation=_deploy_cache_fix(decision, upstream.name),
+                )
+            )
+        elif decision.may_cache is None:
+            findings.append(
+                kind("manager.permissions-undecided").finding(
+                    f"Whether {user!r} may cache from {upstream.name} could not be decided: "
+                    f"{decision.undecided}.",
+                    detail="\n".join(["Granted by:", *lines]) if lines else "",
+                )
+            )
+    return findings
+
+
+def _no_grant(access: Access) -> str:
+    groups = access.principal.groups or ()
+    member = f"a member of {', '.join(groups)}" if groups else "in no group"
+    return f"No permission target names the user or its groups for it (the user is {member})."
+
+
+def _deploy_cache_fix(decision: Decision, remote: str) -> str:
+    """Which box to tick, on which target, for which group or user."""
+    if decision.grants:
+        grant = decision.grants[0]
+        who = grant.via.removeprefix("the ")
+        return (
+            f"In Administration > Permissions, open {grant.target} and tick Deploy/Cache for "
+            f"{who} on {remote} (or add the user to a group that has it)."
         )
-        for u in catalog_remotes
-        if "write" not in actions.get(u.name, ())
-    ]
+    return (
+        f"Add {remote} (or ANY REMOTE) to a permission target with Read and Deploy/Cache for "
+        "the user or one of its groups."
+    )
 
 
 def config_findings(config: ManagerConfig, product: str, catalog_base: str | None) -> list[Finding]:
@@ -149,8 +191,8 @@ def config_findings(config: ManagerConfig, product: str, catalog_base: str | Non
     findings = mixing_findings(config.repository, config.kind, config.upstreams, catalog_base)
     for upstream in catalog:
         findings += remote_findings(upstream, product)
-    if config.user_actions is not None and product == "artifactory":
-        findings += permission_findings(config.user, config.user_actions, catalog)
+    if config.access is not None and product == "artifactory":
+        findings += permission_findings(config.access, catalog)
     return findings
 
 
@@ -234,8 +276,7 @@ def _audit_artifactory(api: AdminApi, catalog_base: str | None, user: str | None
         "virtual",
         "artifactory",
         catalog_base,
-        artifactory_user_actions(api, user) if user else None,
-        user,
+        artifactory_access(api, user) if user else None,
     )
 
 
@@ -262,7 +303,7 @@ def _audit_nexus(api: AdminApi, catalog_base: str | None) -> list[Finding]:
             proxies[name] = nexus_upstream(data)
         else:
             groups[name] = members(table(data, "group").get("memberNames"))
-    return _audit_common(proxies, groups, "group", "nexus", catalog_base, None, None)
+    return _audit_common(proxies, groups, "group", "nexus", catalog_base, None)
 
 
 def _audit_common(
@@ -271,8 +312,7 @@ def _audit_common(
     aggregate_kind: str,
     product: str,
     catalog_base: str | None,
-    actions: Mapping[str, tuple[str, ...]] | None,
-    user: str | None,
+    access: Access | None,
 ) -> list[Finding]:
     catalog = [u for u in remotes.values() if is_catalog(u, catalog_base)]
     if not catalog:
@@ -288,6 +328,6 @@ def _audit_common(
     for name, names in aggregates.items():
         upstreams = [remotes[m] for m in names if m in remotes]
         findings += mixing_findings(name, aggregate_kind, upstreams, catalog_base)
-    if actions is not None and user:
-        findings += permission_findings(user, actions, catalog)
+    if access is not None:
+        findings += permission_findings(access, catalog)
     return findings

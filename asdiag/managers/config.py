@@ -14,9 +14,16 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from asdiag.evidence import Exchange, FetchResult
 from asdiag.managers import ManagerInfo
+from asdiag.managers.permissions import (
+    PermissionTarget,
+    Principal,
+    read_principal,
+    read_target,
+)
 
 if TYPE_CHECKING:  # httpx stays out of the import of the checks (asdiag explain, --list-checks)
     from asdiag.http import BasicCredentials, HttpClient
@@ -42,6 +49,18 @@ class Upstream:
 
 
 @dataclass(frozen=True)
+class Access:
+    """Artifactory: the manager user's record, the permission targets and the groups' admin
+    flags, as read; :func:`asdiag.managers.permissions.decide` judges them."""
+
+    principal: Principal
+    targets: tuple[PermissionTarget, ...]
+    admin_groups: Mapping[str, bool]
+    #: Why the permission targets could not be read ("" when they were).
+    unread: str = ""
+
+
+@dataclass(frozen=True)
 class ManagerConfig:
     """The repository the manager URL names, its members and their upstreams."""
 
@@ -49,10 +68,8 @@ class ManagerConfig:
     kind: str  # "remote", "virtual", "local" (Artifactory); "proxy", "group", "hosted" (Nexus)
     members: tuple[str, ...] = ()
     upstreams: tuple[Upstream, ...] = ()
-    #: Artifactory: the actions the manager's user holds on each repository (``read``, ``write``).
-    user_actions: Mapping[str, tuple[str, ...]] | None = None
-    #: The user ``user_actions`` describes (the manager username asdiag was given).
-    user: str = ""
+    #: Artifactory: what decides the manager user's permissions (``None``: no user given).
+    access: Access | None = None
 
 
 @dataclass(frozen=True)
@@ -213,32 +230,49 @@ def _read_artifactory(api: AdminApi, info: ManagerInfo, manager_user: str | None
             kind,
             names,
             tuple(upstreams),
-            artifactory_user_actions(api, manager_user) if manager_user else None,
-            manager_user or "",
+            artifactory_access(api, manager_user) if manager_user else None,
         )
     )
 
 
-def artifactory_user_actions(api: AdminApi, user: str) -> Mapping[str, tuple[str, ...]] | None:
-    """Per repository, the actions permission targets give ``user`` (V2 permissions API)."""
+def artifactory_access(api: AdminApi, user: str) -> Access:
+    """The manager user's record and groups, and every permission target (v2 API)."""
     get = api.get
-    listing = json_body(get("/api/v2/security/permissions", "admin: permissions"))
+    record = get(f"/api/security/users/{user}", f"admin: user {user}")
+    unread = "" if record.status == 200 else _unread(record, "the user's record")
+    principal = read_principal(user, json_body(record), unread)
+    admin_groups: dict[str, bool] = {}
+    for group in principal.groups or ():
+        data = json_body(get(f"/api/security/groups/{group}", f"admin: group {group}"))
+        if isinstance(data, dict) and isinstance(data.get("adminPrivileges"), bool):
+            admin_groups[group] = bool(data["adminPrivileges"])
+    if principal.admin:
+        return Access(principal, (), admin_groups)
+    listing_fetch = get("/api/v2/security/permissions", "admin: permissions")
+    listing = json_body(listing_fetch)
     if not isinstance(listing, list):
-        return None
-    actions: dict[str, set[str]] = {}
+        return Access(principal, (), admin_groups, _unread(listing_fetch, "the permission targets"))
+    targets = []
     for item in listing:
         name = item.get("name") if isinstance(item, dict) else None
-        target = json_body(get(f"/api/v2/security/permissions/{name}", f"admin: permission {name}"))
-        repo = target.get("repo") if isinstance(target, dict) else None
-        if not isinstance(repo, dict):
+        if not isinstance(name, str):
             continue
-        # Each level may have another shape in a version's answer: then it grants nothing.
-        granted = table(table(repo, "actions"), "users").get(user)
-        names = granted if isinstance(granted, list) else []
-        keys = repo.get("repositories")
-        for key in keys if isinstance(keys, list) else []:
-            actions.setdefault(str(key), set()).update(str(a).lower() for a in names)
-    return {key: tuple(sorted(value)) for key, value in actions.items()}
+        data = json_body(
+            get(f"/api/v2/security/permissions/{quote(name)}", f"admin: permission {name}")
+        )
+        target = read_target(data) if isinstance(data, dict) else None
+        if target is not None:
+            targets.append(target)
+    return Access(principal, tuple(targets), admin_groups)
+
+
+def _unread(fetched: FetchResult, what: str) -> str:
+    """Why an admin API answer could not be read, in words."""
+    if fetched.status is None:
+        return f"{what}: no answer"
+    if fetched.status == 404:
+        return f"{what}: 404 (a user from an external realm, or an API this version lacks)"
+    return f"{what}: {fetched.status}"
 
 
 def _read_nexus(api: AdminApi, info: ManagerInfo) -> ConfigRead:

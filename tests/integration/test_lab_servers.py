@@ -868,13 +868,17 @@ def test_artifactory_permissions_for_admin_only(
     listing = client.get(base, auth=ART_ADMIN)
     assert listing.status_code == 200
     names = [row["name"] for row in listing.json()]
-    assert names == ["pypi-readers"]
-    target = client.get(f"{base}/pypi-readers", auth=ART_ADMIN)
+    assert names == ["Any Remote"]  # Artifactory's default target for remote repositories
+    target = client.get(f"{base}/Any%20Remote", auth=ART_ADMIN)
     assert target.status_code == 200
     repo = target.json()["repo"]
-    assert "activestate-remote" in repo["repositories"]
-    assert repo["actions"]["users"] == {"developer": developer_actions}
-    for path in (base, f"{base}/pypi-readers"):
+    assert repo["repositories"] == ["ANY REMOTE"]
+    assert repo["actions"] == {"users": {}, "groups": {"readers": developer_actions}}
+    user = client.get(f"{lab.base_url}{ART}/api/security/users/developer", auth=ART_ADMIN)
+    assert (user.json()["groups"], user.json()["admin"]) == (["readers"], False)
+    group = client.get(f"{lab.base_url}{ART}/api/security/groups/readers", auth=ART_ADMIN)
+    assert group.json()["adminPrivileges"] is False
+    for path in (base, f"{base}/Any%20Remote", f"{lab.base_url}{ART}/api/security/users/developer"):
         refused = client.get(path, auth=ART_DEV)
         assert refused.status_code == 403
         assert refused.json()["errors"][0]["status"] == 403

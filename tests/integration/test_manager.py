@@ -186,6 +186,7 @@ def test_the_cases_cover_every_manager_id() -> None:
         "manager.admin-api-forbidden",
         "manager.public-pypi-mixed",
         "manager.deploy-cache-missing",
+        "manager.permissions-undecided",  # test_manager_audit.py
         "manager.caching-disabled",
         "manager.files-unreachable",
     }

@@ -93,6 +93,28 @@ def test_read_without_deploy_cache(lab: Lab, monkeypatch: pytest.MonkeyPatch) ->
     lab.load(BY_NAME["missing-deploy-cache"])
     run = audit(lab, monkeypatch, "artifactory", "--manager-username", "developer")
     assert ids(run) == {"manager.deploy-cache-missing"}
+    finding = run.finding("manager.deploy-cache-missing")
+    # Granted through the default group on the default "Any Remote" target: both are named.
+    assert finding["detail"] == "Granted by:\nAny Remote: read for the group readers"
+    assert "open Any Remote and tick Deploy/Cache for group readers" in str(finding["remediation"])
+
+
+def test_deploy_cache_through_a_group_on_any_remote_is_enough(
+    lab: Lab, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lab.load(BY_NAME["healthy"])
+    run = audit(lab, monkeypatch, "artifactory", "--manager-username", "developer")
+    assert ids(run) == {"manager.audit-ok"}, run.stdout
+
+
+def test_a_user_artifactory_cannot_show_is_undecided_not_missing(
+    lab: Lab, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lab.load(BY_NAME["missing-deploy-cache"])
+    run = audit(lab, monkeypatch, "artifactory", "--manager-username", "ldap-user")
+    assert ids(run) == {"manager.permissions-undecided"}, run.stdout
+    summary = str(run.finding("manager.permissions-undecided")["summary"])
+    assert "the user's groups could not be read (the user's record: 404" in summary
 
 
 ARTIFACTORY_CASES = [
