@@ -48,6 +48,7 @@ class RemoteConfig:
     store_locally: bool = True
     #: What the configuration API reports beyond the URL (a test may misconfigure them).
     registry_url: str | None = None  # None: the same as ``url``, as the vendor advises
+    registry_suffix: str = "simple"  # Artifactory's default pyPIRepositorySuffix
     offline: bool = False
     xray: bool = False
     metadata_cache_seconds: int = 7200
@@ -224,7 +225,7 @@ class Artifactory:
         if full:
             config.update(
                 pyPIRegistryUrl=remote.url if remote.registry_url is None else remote.registry_url,
-                pyPIRepositorySuffix="simple",
+                pyPIRepositorySuffix=remote.registry_suffix,
                 username=remote.username,
                 password="",  # write-only: Artifactory never returns it
                 offline=remote.offline,

@@ -66,6 +66,17 @@ def remote_findings(upstream: Upstream, product: str) -> list[Finding]:
                 f"{name}: the URL {upstream.url} ends in /simple."
             )
         )
+    registry = upstream.registry_url or ""
+    suffix = upstream.registry_suffix
+    # Artifactory asks <Registry URL>/<suffix>/: a suffix already in the URL doubles it.
+    if product == "artifactory" and suffix and _path(registry).rstrip("/").endswith(f"/{suffix}"):
+        findings.append(
+            kind("manager.remote-url-simple-suffix").finding(
+                f"{name}: the Registry URL {registry} ends in /{suffix}, and Artifactory "
+                f"appends the PyPI repository suffix {suffix!r}: it asks "
+                f"{registry.rstrip('/')}/{suffix}/."
+            )
+        )
     if product == "artifactory" and (
         upstream.registry_url is None
         or index_location(upstream.registry_url) != index_location(upstream.url)

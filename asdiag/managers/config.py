@@ -40,6 +40,8 @@ class Upstream:
     name: str
     url: str
     registry_url: str | None = None  # Artifactory's pyPIRegistryUrl
+    #: Artifactory's pyPIRepositorySuffix: what it appends to the registry URL (devpi: +simple).
+    registry_suffix: str = "simple"
     has_credentials: bool = False
     store_locally: bool | None = None
     available: bool | None = None  # not offline / blacked out / blocked, and online
@@ -122,11 +124,13 @@ def repository_class(data: Mapping[str, object]) -> str:
 
 def artifactory_upstream(data: Mapping[str, object]) -> Upstream:
     registry = data.get("pyPIRegistryUrl", data.get("pypiRegistryUrl"))
+    suffix = data.get("pyPIRepositorySuffix", data.get("pypiRepositorySuffix"))
     offline, blacked = data.get("offline"), data.get("blackedOut")
     return Upstream(
         name=str(data.get("key", "")),
         url=str(data.get("url", "")),
         registry_url=str(registry) if isinstance(registry, str) and registry else None,
+        registry_suffix=suffix.strip("/") if isinstance(suffix, str) else "simple",
         has_credentials=bool(data.get("username")),
         store_locally=_bool(data.get("storeArtifactsLocally")),
         available=None if offline is None and blacked is None else not (offline or blacked),

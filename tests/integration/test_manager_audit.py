@@ -119,12 +119,22 @@ def test_a_user_artifactory_cannot_show_is_undecided_not_missing(
 
 ARTIFACTORY_CASES = [
     ({"url": "{catalog}/simple"}, "manager.remote-url-simple-suffix"),
+    # Artifactory appends pyPIRepositorySuffix ("simple") to the Registry URL.
+    ({"registry_url": "{catalog}/simple"}, "manager.remote-url-simple-suffix"),
     ({"registry_url": "https://pypi.org"}, "manager.registry-url-missing"),
     ({"offline": True}, "manager.remote-offline"),
     ({"username": ""}, "manager.remote-credentials-missing"),
     ({"xray": True}, "manager.xray-enabled"),
     ({"metadata_cache_seconds": 0}, "manager.metadata-cache-off"),
 ]
+
+
+def test_a_custom_registry_suffix_is_fine(lab: Lab, monkeypatch: pytest.MonkeyPatch) -> None:
+    """devpi's index is at +simple/: a remote for it sets the suffix, which is no mistake."""
+    lab.load(BY_NAME["healthy"])
+    remote(lab, registry_suffix="+simple")
+    run = audit(lab, monkeypatch)
+    assert ids(run) == {"manager.audit-ok"}, run.stdout
 
 
 @pytest.mark.parametrize(("changes", "finding_id"), ARTIFACTORY_CASES)
