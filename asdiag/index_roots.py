@@ -21,7 +21,7 @@ from asdiag.findings import Finding
 from asdiag.http import BasicCredentials, HttpClient
 from asdiag.registry import kind
 from asdiag.servers import Server, identify, most_telling, said, says_index_missing
-from asdiag.simple_api import NotAnIndex, parse_index_root
+from asdiag.simple_api import listed_projects
 
 
 @dataclass(frozen=True)
@@ -55,11 +55,7 @@ class RootAnswer:
     @property
     def projects(self) -> tuple[str, ...] | None:
         """The projects the root lists, when it is an index."""
-        response = self.fetched.response
-        if response is None or response.status != 200:
-            return None
-        parsed = parse_index_root(response.body, response.content_type)
-        return None if isinstance(parsed, NotAnIndex) else parsed.projects
+        return listed_projects(self.fetched)
 
     def layout_finding(self, index: Index) -> Finding | None:
         """``net.server-layout`` when the run moved to the server's own index path."""

@@ -216,3 +216,22 @@ def test_permission_targets_of_another_shape_grant_nothing(repo: dict[str, objec
     decision = decide(access.principal, access.targets, "catalog", "remote", access.admin_groups)
     assert decision.may_cache is not True
     assert all(grant.actions for grant in decision.grants)
+
+
+@pytest.mark.parametrize(
+    ("authentication", "has_credentials"),
+    [
+        (None, False),
+        ({"type": "username", "username": "org", "password": None}, True),
+        ({"type": "username", "username": ""}, False),
+        ({"type": "bearerToken", "bearerToken": None}, True),
+    ],
+)
+def test_nexus_upstream_authentication_forms(authentication: object, has_credentials: bool) -> None:
+    data = {
+        "name": "activestate",
+        "online": True,
+        "proxy": {"remoteUrl": CATALOG, "metadataMaxAge": 1440},
+        "httpClient": {"blocked": False, "authentication": authentication},
+    }
+    assert nexus_upstream(data).has_credentials is has_credentials

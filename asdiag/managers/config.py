@@ -151,7 +151,9 @@ def nexus_upstream(data: Mapping[str, object]) -> Upstream:
     return Upstream(
         name=str(data.get("name", "")),
         url=str(proxy.get("remoteUrl", "")),
-        has_credentials=isinstance(auth, dict) and bool(auth.get("username")),
+        # ``null``: none; a username, or (Nexus 3.x with bearer tokens) no username at all.
+        has_credentials=isinstance(auth, dict)
+        and (bool(auth.get("username")) or auth.get("type") == "bearerToken"),
         store_locally=True,  # Nexus proxies always cache
         available=(online is not False) and not blocked,
         metadata_cache_seconds=metadata * 60 if metadata is not None else None,
