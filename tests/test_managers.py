@@ -180,8 +180,8 @@ def test_config_findings_check_the_users_write_permission() -> None:
     assert finding.detail == "Granted by:\nAny Remote: read for the group readers"
     assert finding.remediation is not None
     assert finding.remediation.text.startswith(
-        "In Administration > Permissions, open Any Remote and tick Deploy/Cache for group "
-        "readers on as"
+        "In Administration > Permissions, open Any Remote and give the group readers Read and "
+        "Deploy/Cache (it covers as)."
     )
 
 

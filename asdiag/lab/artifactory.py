@@ -128,16 +128,35 @@ class Artifactory:
     def _repo_keys(self) -> tuple[str, ...]:
         return (*self.remotes, VIRTUAL)
 
-    def _permission_target(self) -> dict[str, object]:
-        """The default "Any Remote" target, granting through the default group, as the
-        vendor's guide's "use default permissions" leaves it."""
-        return {
-            "name": PERMISSION,
-            "repo": {
+    def _targets(self) -> dict[str, dict[str, object]]:
+        """Artifactory's two default targets, in the shape it serves them (recorded answers in
+        ``tests/data/artifactory/``: ``exclude-patterns`` ``[]``, no ``groups`` key when no
+        group is granted). As installed, "Any Remote" gives Deploy/Cache to ``anonymous``
+        only; the lab's admin has added the group ``readers`` to it, as the vendor's guide's
+        "use default permissions" asks, unless the scenario takes Deploy/Cache away."""
+
+        Grants = dict[str, list[str]]
+
+        def repo(repositories: str, users: Grants, groups: Grants) -> dict[str, object]:
+            actions: dict[str, object] = {"users": users}
+            if groups:
+                actions["groups"] = groups
+            return {
+                "repositories": [repositories],
+                "actions": actions,
                 "include-patterns": ["**"],
-                "exclude-patterns": [""],
-                "repositories": ["ANY REMOTE"],
-                "actions": {"users": {}, "groups": {GROUP: list(self.developer_actions)}},
+                "exclude-patterns": [],
+            }
+
+        remote_groups = {GROUP: ["read", "write"]} if "write" in self.developer_actions else {}
+        return {
+            "Anything": {
+                "name": "Anything",
+                "repo": repo("ANY", {"anonymous": ["read"]}, {GROUP: ["read"]}),
+            },
+            PERMISSION: {
+                "name": PERMISSION,
+                "repo": repo("ANY REMOTE", {"anonymous": ["read", "write"]}, remote_groups),
             },
         }
 
@@ -153,11 +172,17 @@ class Artifactory:
                 "name": name,
                 "email": f"{name}@lab.example",
                 "admin": known[name].admin,
+                "policyManager": False,
+                "watchManager": False,
+                "reportsManager": False,
                 "profileUpdatable": True,
                 "internalPasswordDisabled": False,
-                "lastLoggedIn": "2026-12-01T09:00:00.000Z",
-                "realm": "internal",
                 "groups": [GROUP],
+                "lastLoggedInMillis": 0,
+                "realm": "internal",
+                "offlineMode": False,
+                "disableUIAccess": False,
+                "mfaStatus": "NONE",
             },
         )
 
@@ -174,25 +199,22 @@ class Artifactory:
                 "autoJoin": True,
                 "realm": "internal",
                 "adminPrivileges": False,
+                "policyViewer": False,
+                "policyManager": False,
+                "watchManager": False,
+                "reportsManager": False,
             },
         )
 
     def _permissions(self, user: User, rest: list[str]) -> Reply:
         if not user.admin:
             return _errors(403, "Forbidden")
+        targets = self._targets()
         if not rest:
-            return json_reply(
-                200,
-                [
-                    {
-                        "name": PERMISSION,
-                        "uri": f"{self.base_url}/artifactory/api/v2/security/permissions/"
-                        f"{quote(PERMISSION)}",
-                    }
-                ],
-            )
-        if rest == [PERMISSION]:
-            return json_reply(200, self._permission_target())
+            root = f"{self.base_url}/artifactory/api/v2/security/permissions/"
+            return json_reply(200, [{"name": name, "uri": root + quote(name)} for name in targets])
+        if len(rest) == 1 and rest[0] in targets:
+            return json_reply(200, targets[rest[0]])
         return _errors(404, f"Permission target '{'/'.join(rest)}' does not exist")
 
     # --- repository configuration ----------------------------------------------------------------

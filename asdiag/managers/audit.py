@@ -29,7 +29,7 @@ from asdiag.managers.config import (
     repository_class,
     table,
 )
-from asdiag.managers.permissions import Decision, decide, grant_lines
+from asdiag.managers.permissions import Decision, decide, grant_lines, where_to_grant
 from asdiag.registry import kind
 from asdiag.urls import index_location, is_catalog_url, is_public_url
 
@@ -161,7 +161,7 @@ def permission_findings(access: Access, catalog_remotes: Sequence[Upstream]) -> 
                 kind("manager.deploy-cache-missing").finding(
                     f"The user {user!r} has {held} on {upstream.name}, not Deploy/Cache.",
                     detail="\n".join(["Granted by:", *lines] if lines else [_no_grant(access)]),
-                    remediation=_deploy_cache_fix(decision, upstream.name),
+                    remediation=_deploy_cache_fix(access, upstream.name),
                 )
             )
         elif decision.may_cache is None:
@@ -181,18 +181,17 @@ def _no_grant(access: Access) -> str:
     return f"No permission target names the user or its groups for it (the user is {member})."
 
 
-def _deploy_cache_fix(decision: Decision, remote: str) -> str:
+def _deploy_cache_fix(access: Access, remote: str) -> str:
     """Which box to tick, on which target, for which group or user."""
-    if decision.grants:
-        grant = decision.grants[0]
-        who = grant.via.removeprefix("the ")
+    target, who = where_to_grant(access.principal, access.targets, remote, "remote")
+    if target is not None:
         return (
-            f"In Administration > Permissions, open {grant.target} and tick Deploy/Cache for "
-            f"{who} on {remote} (or add the user to a group that has it)."
+            f"In Administration > Permissions, open {target} and give {who} Read and "
+            f"Deploy/Cache (it covers {remote})."
         )
     return (
-        f"Add {remote} (or ANY REMOTE) to a permission target with Read and Deploy/Cache for "
-        "the user or one of its groups."
+        f"Add {remote} to a permission target (or edit Any Remote) and give {who} Read and "
+        "Deploy/Cache."
     )
 
 

@@ -164,6 +164,30 @@ def _grants(
     return found
 
 
+def where_to_grant(
+    principal: Principal, targets: Sequence[PermissionTarget], repository: str, rclass: str
+) -> tuple[str | None, str]:
+    """The narrowest target covering the repository (naming its key, then ``ANY REMOTE``, then
+    ``ANY``) and who to give Deploy/Cache there: a group of the user's the target already
+    names, else the user's first group, else the user."""
+
+    def breadth(target: PermissionTarget) -> int:
+        named = {r.upper() for r in target.repositories}
+        if repository.upper() in named or f"{repository}-cache".upper() in named:
+            return 0
+        return 1 if "ANY REMOTE" in named else 2
+
+    covering = sorted((t for t in targets if t.covers(repository, rclass)), key=breadth)
+    groups = principal.groups or ()
+    target = covering[0] if covering else None
+    named = [g for g in groups if target is not None and g in target.groups]
+    if named or groups:
+        who = f"the group {(named or list(groups))[0]}"
+    else:
+        who = f"the user {principal.name}"
+    return (target.name if target is not None else None), who
+
+
 def grant_lines(decision: Decision) -> list[str]:
     """The grants, one line each, for a finding's detail."""
     return [

@@ -868,12 +868,13 @@ def test_artifactory_permissions_for_admin_only(
     listing = client.get(base, auth=ART_ADMIN)
     assert listing.status_code == 200
     names = [row["name"] for row in listing.json()]
-    assert names == ["Any Remote"]  # Artifactory's default target for remote repositories
+    assert names == ["Anything", "Any Remote"]  # Artifactory's default targets
     target = client.get(f"{base}/Any%20Remote", auth=ART_ADMIN)
     assert target.status_code == 200
     repo = target.json()["repo"]
-    assert repo["repositories"] == ["ANY REMOTE"]
-    assert repo["actions"] == {"users": {}, "groups": {"readers": developer_actions}}
+    assert (repo["repositories"], repo["exclude-patterns"]) == (["ANY REMOTE"], [])
+    groups = {"groups": {"readers": developer_actions}} if "write" in developer_actions else {}
+    assert repo["actions"] == {"users": {"anonymous": ["read", "write"]}, **groups}
     user = client.get(f"{lab.base_url}{ART}/api/security/users/developer", auth=ART_ADMIN)
     assert (user.json()["groups"], user.json()["admin"]) == (["readers"], False)
     group = client.get(f"{lab.base_url}{ART}/api/security/groups/readers", auth=ART_ADMIN)

@@ -94,9 +94,11 @@ def test_read_without_deploy_cache(lab: Lab, monkeypatch: pytest.MonkeyPatch) ->
     run = audit(lab, monkeypatch, "artifactory", "--manager-username", "developer")
     assert ids(run) == {"manager.deploy-cache-missing"}
     finding = run.finding("manager.deploy-cache-missing")
-    # Granted through the default group on the default "Any Remote" target: both are named.
-    assert finding["detail"] == "Granted by:\nAny Remote: read for the group readers"
-    assert "open Any Remote and tick Deploy/Cache for group readers" in str(finding["remediation"])
+    # Read comes from the default "Anything" target through the default group; the fix goes
+    # to the narrower default "Any Remote", for that group.
+    assert finding["detail"] == "Granted by:\nAnything: read for the group readers"
+    fix = str(finding["remediation"])
+    assert "open Any Remote and give the group readers Read and Deploy/Cache" in fix
 
 
 def test_deploy_cache_through_a_group_on_any_remote_is_enough(
