@@ -11,7 +11,11 @@ from asdiag.findings import FindingKind, docs_anchor
 from asdiag.registry import KINDS, REGISTRY
 
 #: Ids that only a command other than ``check`` reports.
-COMMAND_IDS = {"manager.audit-ok": "manager", "manager.no-catalog-remote": "manager"}
+COMMAND_IDS = {
+    "manager.audit-ok": "manager",
+    "manager.no-catalog-remote": "manager",
+    "manager.repository-unreadable": "manager",
+}
 
 
 def _check_of(finding_id: str) -> str:

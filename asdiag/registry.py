@@ -613,6 +613,17 @@ KINDS: tuple[FindingKind, ...] = (
         "permission target, beside Read.",
     ),
     FindingKind(
+        "manager.repository-unreadable",
+        S.WARN,
+        "One repository's configuration could not be read",
+        "The configuration API listed the repository but did not give its configuration (a "
+        "404, a server error, or a body that is not the JSON it documents). asdiag audits "
+        "every other repository and reports this one on its own; while any repository is "
+        "unread it does not claim that no remote points at the catalog.",
+        "Open the repository in the manager's UI and check its configuration by hand, or run "
+        "the audit again; a server error there is worth the manager's log.",
+    ),
+    FindingKind(
         "manager.permissions-undecided",
         S.WARN,
         "Whether the user may cache could not be decided",

@@ -1,14 +1,17 @@
 """A simulated Sonatype Nexus Repository 3 with a PyPI proxy for the catalog and a group.
 
-Facts followed (``shared/reference/repository-managers.md`` section 2): ``Server: Nexus/<version>
-(OSS)`` and ``X-Content-Type-Options: nosniff`` on every answer; ``BASIC realm="Sonatype Nexus
-Repository Manager"`` challenges; PyPI at ``/repository/<name>/simple/``; project pages re-rendered
-("Links for <name>", ``api-version`` meta 2, ``rel="internal"``, only ``data-requires-python``
-kept) with links rewritten to ``../../packages/<name>/<version>/<file>``; a download is resolved
-back through the cached project index (the "hash lookup": find the link whose file name matches,
-fetch its original href upstream; no match is a 404 and a ``Failed to resolve package`` log line);
-groups merge members by file name, first member wins, members that fail are skipped; the status
-and repository REST APIs, with the format-specific configuration for admins only.
+Facts followed (``shared/reference/repository-managers.md`` section 2, and the answers in
+``tests/data/nexus/``): ``Server: Nexus/<version> (COMMUNITY)`` and ``X-Content-Type-Options:
+nosniff`` on every answer; ``BASIC realm="Sonatype Nexus Repository Manager"`` challenges; PyPI at
+``/repository/<name>/simple/``; project pages re-rendered ("Links for <name>", ``api-version``
+meta 2, ``rel="internal"``, only ``data-requires-python`` kept) with links rewritten to
+``../../packages/<name>/<version>/<file>``; a download is resolved back through the cached project
+index (the "hash lookup": find the link whose file name matches, fetch its original href
+upstream; no match is a 404 and a ``Failed to resolve package`` log line); groups merge members by
+file name, first member wins, members that fail are skipped; the status and repository REST
+APIs, with the format-specific configuration for admins only (anyone else, like an unknown name
+or the wrong type, gets the JSON 404 "Repository not found"); ``authentication`` is ``null``
+for a proxy without credentials.
 """
 
 from __future__ import annotations
@@ -24,7 +27,11 @@ from asdiag.lab.upstream import Upstream
 from asdiag.lab.web import App, Reply, Request, json_reply, text
 
 VERSION = "3.77.1-01"
-IDENTITY = (("Server", f"Nexus/{VERSION} (OSS)"), ("X-Content-Type-Options", "nosniff"))
+#: Community builds say COMMUNITY from 3.77 on (tests/data/nexus/server-header-forms.json).
+IDENTITY = (
+    ("Server", f"Nexus/{VERSION} (COMMUNITY)"),
+    ("X-Content-Type-Options", "nosniff"),
+)
 REALM = "Sonatype Nexus Repository Manager"
 ADMIN = User("admin", "lab-nexus-Admin-5Tq", admin=True)
 DEVELOPER = User("developer", "lab-nexus-Dev-2Wr")
@@ -112,7 +119,7 @@ class Nexus:
             return full | {"group": {"memberNames": list(self.group_members)}}
         config = self.configs[name]
         return full | {
-            "cleanup": {"policyNames": []},
+            "cleanup": None,
             "proxy": {
                 "remoteUrl": config.remote_url,
                 "contentMaxAge": 1440,
@@ -122,7 +129,23 @@ class Nexus:
             "httpClient": {
                 "blocked": config.blocked,
                 "autoBlock": True,
-                "authentication": {"type": "username", "username": config.username},
+                "connection": {
+                    "retries": None,
+                    "userAgentSuffix": None,
+                    "timeout": None,
+                    "enableCircularRedirects": False,
+                    "enableCookies": False,
+                },
+                # What a GET shows: the type and the username (the password is write-only);
+                # null when the proxy has no credentials.
+                "authentication": {
+                    "type": "username",
+                    "username": config.username,
+                    "ntlmHost": None,
+                    "ntlmDomain": None,
+                }
+                if config.username
+                else None,
             },
             "routingRuleName": None,
         }
@@ -134,12 +157,11 @@ class Nexus:
             return json_reply(200, self._short(rest[0]))
         if len(rest) == 3 and rest[0] == "pypi" and rest[2] in self._names():
             kind = "group" if rest[2] == GROUP else "proxy"
-            if rest[1] != kind:
-                return text(404, "Not Found")
-            if not user.admin:
-                return text(403, "Forbidden")
-            return json_reply(200, self._full(rest[2]))
-        return text(404, "Not Found")
+            # Another type than the path names, and a caller without repository-admin read,
+            # get the same JSON 404 as an unknown name (3.49+).
+            if rest[1] == kind and user.admin:
+                return json_reply(200, self._full(rest[2]))
+        return json_reply(404, {"id": "*", "message": '"Repository not found"'})
 
     # --- PyPI ----------------------------------------------------------------------------------
 

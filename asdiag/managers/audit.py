@@ -251,25 +251,56 @@ def _forbidden(fetched: FetchResult, what: str) -> Finding:
     )
 
 
+def _unreadable(fetched: FetchResult, what: str, *, hides_with_404: bool = False) -> Finding:
+    """One repository's configuration that could not be read: the audit goes on without it.
+
+    ``hides_with_404``: Nexus answers 404 for a repository the listing just named when the
+    caller lacks its repository-admin read privilege (the same 404 as an unknown name)."""
+    from asdiag.checks.transport import fetch_problem
+
+    problem = fetch_problem(fetched, f"The configuration API, for {what}")
+    if problem is not None:
+        return problem
+    if fetched.status in (401, 403):
+        return kind("manager.admin-api-forbidden").finding(
+            f"The configuration API answered {fetched.status} for {what}."
+        )
+    if fetched.status == 404 and hides_with_404:
+        return kind("manager.admin-api-forbidden").finding(
+            f"The configuration API answered 404 for {what}, which its own listing names: "
+            "Nexus hides a repository's configuration from users without its repository-admin "
+            "read privilege."
+        )
+    return kind("manager.repository-unreadable").finding(
+        f"The configuration API answered {fetched.status} for {what}; the other repositories "
+        "were audited without it."
+    )
+
+
 def _audit_artifactory(api: AdminApi, catalog_base: str | None, user: str | None) -> list[Finding]:
     listing_fetch = api.get("/api/repositories?packageType=pypi", "admin: repositories")
     listing = json_body(listing_fetch)
     if not isinstance(listing, list):
         return [_forbidden(listing_fetch, "the repository list")]
     configs: dict[str, dict[str, object]] = {}
+    unreadable: list[Finding] = []
     for row in listing:
         key = row.get("key") if isinstance(row, dict) else None
         if not isinstance(key, str):
             continue
         fetched = api.get(f"/api/repositories/{key}", f"admin: {key}")
         data = json_body(fetched)
-        if not isinstance(data, dict) or not set(data) - PARTIAL_FIELDS:
-            return [
+        if not isinstance(data, dict):
+            unreadable.append(_unreadable(fetched, f"the repository {key}"))
+            continue
+        if not set(data) - PARTIAL_FIELDS:
+            unreadable.append(
                 kind("manager.admin-api-forbidden").finding(
                     f"The configuration API gave only the partial view of {key} that "
                     "non-administrators get."
                 )
-            ]
+            )
+            continue
         configs[key] = data
     remotes = {
         key: artifactory_upstream(data)
@@ -287,6 +318,7 @@ def _audit_artifactory(api: AdminApi, catalog_base: str | None, user: str | None
         "artifactory",
         catalog_base,
         artifactory_access(api, user) if user else None,
+        unreadable,
     )
 
 
@@ -297,6 +329,7 @@ def _audit_nexus(api: AdminApi, catalog_base: str | None) -> list[Finding]:
         return [_forbidden(listing_fetch, "the repository list")]
     proxies: dict[str, Upstream] = {}
     groups: dict[str, tuple[str, ...]] = {}
+    unreadable: list[Finding] = []
     for row in listing:
         if not isinstance(row, dict) or row.get("format") != "pypi":
             continue
@@ -308,12 +341,14 @@ def _audit_nexus(api: AdminApi, catalog_base: str | None) -> list[Finding]:
         )
         data = json_body(fetched)
         if not isinstance(data, dict):
-            return [_forbidden(fetched, f"the {repo_type} repository {name}")]
+            what = f"the {repo_type} repository {name}"
+            unreadable.append(_unreadable(fetched, what, hides_with_404=True))
+            continue
         if repo_type == "proxy":
             proxies[name] = nexus_upstream(data)
         else:
             groups[name] = members(table(data, "group").get("memberNames"))
-    return _audit_common(proxies, groups, "group", "nexus", catalog_base, None)
+    return _audit_common(proxies, groups, "group", "nexus", catalog_base, None, unreadable)
 
 
 def _audit_common(
@@ -323,8 +358,19 @@ def _audit_common(
     product: str,
     catalog_base: str | None,
     access: Access | None,
+    unreadable: Sequence[Finding] = (),
 ) -> list[Finding]:
+    """The rules over every repository read; those that could not be read are reported on
+    their own, and "no remote points at the catalog" is not claimed while any is unread."""
+    if (
+        unreadable
+        and len(unreadable) == len(remotes) + len(unreadable)
+        and all(f.id == "manager.admin-api-forbidden" for f in unreadable)
+    ):
+        return [unreadable[0]]  # not an administrator: one finding says it
     catalog = [u for u in remotes.values() if is_catalog(u, catalog_base)]
+    if not catalog and unreadable:
+        return list(unreadable)
     if not catalog:
         return [
             kind("manager.no-catalog-remote").finding(
@@ -332,7 +378,7 @@ def _audit_common(
                 detail="\n".join(f"{u.name}: {u.url}" for u in remotes.values()),
             )
         ]
-    findings: list[Finding] = []
+    findings: list[Finding] = list(unreadable)
     for upstream in catalog:
         findings += remote_findings(upstream, product)
     for name, names in aggregates.items():

@@ -186,9 +186,15 @@ def _refusal(fetched: FetchResult, what: str) -> ConfigRead:
         return ConfigRead(
             None, f"the admin API gave no usable answer for {what}", failed=(what, fetched)
         )
-    if status in (401, 403, 404):
+    if status in (401, 403):
         return ConfigRead(
             None, f"the admin API answered {status} for {what}: the user is not an administrator"
+        )
+    if status == 404:
+        return ConfigRead(
+            None,
+            f"the admin API answered 404 for {what}: no such repository under that name and "
+            "type, or the user is not an administrator (Nexus answers both with 404)",
         )
     return ConfigRead(None, f"the admin API answered {status} for {what}")
 

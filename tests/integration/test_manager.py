@@ -86,7 +86,7 @@ def test_nexus_is_detected_with_version_and_edition(
     found = manager_findings(run)
     assert set(found) == {"manager.detected"}, run.stdout
     assert str(found["manager.detected"]["summary"]).startswith(
-        f"Nexus Repository {nexus.VERSION} (OSS), repository {nexus.GROUP}"
+        f"Nexus Repository {nexus.VERSION} (COMMUNITY), repository {nexus.GROUP}"
     )
 
 
@@ -187,6 +187,7 @@ def test_the_cases_cover_every_manager_id() -> None:
         "manager.public-pypi-mixed",
         "manager.deploy-cache-missing",
         "manager.permissions-undecided",  # test_manager_audit.py
+        "manager.repository-unreadable",  # test_manager_audit.py
         "manager.caching-disabled",
         "manager.files-unreachable",
     }

@@ -131,6 +131,21 @@ ARTIFACTORY_CASES = [
 ]
 
 
+def test_one_unreadable_repository_is_reported_and_the_rest_audited(
+    lab: Lab, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lab.load(BY_NAME["healthy"])
+    remote(lab, xray=True)
+    lab.apps.artifactory.unreadable.add(artifactory.PUBLIC_REMOTE)
+    run = audit(lab, monkeypatch)
+    assert ids(run) == {"manager.repository-unreadable", "manager.xray-enabled"}, run.stdout
+    summary = str(run.finding("manager.repository-unreadable")["summary"])
+    assert summary == (
+        f"The configuration API answered 500 for the repository {artifactory.PUBLIC_REMOTE}; "
+        "the other repositories were audited without it."
+    )
+
+
 def test_a_custom_registry_suffix_is_fine(lab: Lab, monkeypatch: pytest.MonkeyPatch) -> None:
     """devpi's index is at +simple/: a remote for it sets the suffix, which is no mistake."""
     lab.load(BY_NAME["healthy"])
