@@ -251,7 +251,11 @@ def artifactory_access(api: AdminApi, user: str) -> Access:
     """The manager user's record and groups, and every permission target (v2 API)."""
     get = api.get
     record = get(f"/api/security/users/{user}", f"admin: user {user}")
-    unread = "" if record.status == 200 else _unread(record, "the user's record")
+    unread = (
+        ""
+        if record.status == 200
+        else _unread(record, "the user's record", "a user from an external realm, or no such user")
+    )
     principal = read_principal(user, json_body(record), unread)
     admin_groups: dict[str, bool] = {}
     for group in principal.groups or ():
@@ -263,7 +267,13 @@ def artifactory_access(api: AdminApi, user: str) -> Access:
     listing_fetch = get("/api/v2/security/permissions", "admin: permissions")
     listing = json_body(listing_fetch)
     if not isinstance(listing, list):
-        return Access(principal, (), admin_groups, _unread(listing_fetch, "the permission targets"))
+        why = _unread(
+            listing_fetch,
+            "the permission targets",
+            "this Artifactory has no v2 permissions API; a JFrog Platform keeps its own at "
+            "/access/api/v2/permissions, which asdiag does not read yet",
+        )
+        return Access(principal, (), admin_groups, why)
     targets = []
     for item in listing:
         name = item.get("name") if isinstance(item, dict) else None
@@ -278,12 +288,12 @@ def artifactory_access(api: AdminApi, user: str) -> Access:
     return Access(principal, tuple(targets), admin_groups)
 
 
-def _unread(fetched: FetchResult, what: str) -> str:
-    """Why an admin API answer could not be read, in words."""
+def _unread(fetched: FetchResult, what: str, missing: str) -> str:
+    """Why an admin API answer could not be read, in words; ``missing``: what a 404 means."""
     if fetched.status is None:
         return f"{what}: no answer"
     if fetched.status == 404:
-        return f"{what}: 404 (a user from an external realm, or an API this version lacks)"
+        return f"{what}: 404 ({missing})"
     return f"{what}: {fetched.status}"
 
 
