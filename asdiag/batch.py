@@ -77,6 +77,7 @@ MISSING_IDS = frozenset(
         "package.index-unavailable",
         "package.page-unreadable",
         "package.missing-in-manager",
+        "package.empty-page",
         "requirements.file-problem",
     }
 )

@@ -761,12 +761,29 @@ def judge_page(
             evidence=fetched.exchanges,
         )
         return PackageResult(request, index.name, url, (*notes, finding)), ()
+    if not page.files and index.name == "manager":
+        return PackageResult(
+            request, index.name, url, (*notes, empty_page(request, url, fetched))
+        ), ()
     result, probes = decide(request, index, page, url, options, fetched.exchanges)
     version = tuple(
         replace(f, evidence=fetched.exchanges)
         for f in repository_version_findings(page.api_version)
     )
     return replace(result, findings=(*notes, *result.findings, *version)), probes
+
+
+def empty_page(request: PackageRequest, url: str, fetched: FetchResult) -> Finding:
+    """A manager's page with no files: a Nexus group answers 200 so when no member had the
+    project and when every member failed, so it says nothing about which until the catalog is
+    asked directly (``cross_check``)."""
+    return kind("package.empty-page").finding(
+        f"{url} answered 200 with a page that lists no files for {request.name}.",
+        detail="A Nexus group answers this way when none of its members has the project, and "
+        "also when every member failed (a refused or blocked upstream). Asked directly, the "
+        "catalog tells which; give --catalog-url if it was not asked.",
+        evidence=fetched.exchanges,
+    )
 
 
 def with_probes(
@@ -834,16 +851,32 @@ def _compare(managed: PackageResult, direct: PackageResult) -> PackageResult:
     direct_missing = any(f.id == "package.not-found" for f in direct.findings)
     findings = managed.findings
     name = managed.request.name
-    if direct.versions and ids & {"package.not-found", "package.index-refused"}:
+    evidence = next((f.evidence for f in managed.findings if f.evidence), ())
+    absent = {"package.not-found", "package.index-refused", "package.empty-page"}
+    if direct.versions and ids & absent:
         # The vendor request would mislead: the catalog has it; the manager is the problem.
         findings = tuple(
-            f for f in findings if f.id not in ("package.not-found", "package.near-miss")
+            f
+            for f in findings
+            if f.id not in ("package.not-found", "package.near-miss", "package.empty-page")
         )
+        how = "lists no files for it" if "package.empty-page" in ids else "does not serve it"
         findings += (
             kind("package.missing-in-manager").finding(
                 f"The catalog lists {name} ({len(direct.versions)} versions); "
-                f"{managed.page_url} does not serve it.",
-                evidence=next((f.evidence for f in managed.findings if f.evidence), ()),
+                f"{managed.page_url} {how}.",
+                evidence=evidence,
+            ),
+        )
+    elif "package.empty-page" in ids and direct_missing:
+        # The group's empty page is the catalog's 404: the vendor request is the answer.
+        findings = tuple(f for f in findings if f.id != "package.empty-page")
+        findings += (
+            kind("package.not-found").finding(
+                f"The catalog does not hold {name} either ({direct.page_url} answered 404): "
+                "the manager's empty page follows from it.",
+                detail="The request to send the vendor is in the catalog's result.",
+                evidence=evidence,
             ),
         )
     elif managed.versions and direct_missing:
@@ -851,7 +884,7 @@ def _compare(managed: PackageResult, direct: PackageResult) -> PackageResult:
             kind("package.outside-catalog").finding(
                 f"The manager serves {name} ({', '.join(managed.versions[:3])}), but the catalog "
                 "does not hold it.",
-                evidence=next((f.evidence for f in managed.findings if f.evidence), ()),
+                evidence=evidence,
             ),
         )
     return replace(managed, findings=findings)

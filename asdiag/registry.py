@@ -893,6 +893,20 @@ KINDS: tuple[FindingKind, ...] = (
         "If one of them is the package meant, use that name.",
     ),
     FindingKind(
+        "package.empty-page",
+        S.FAIL,
+        "The manager's page for the package lists no files",
+        "Through the repository manager the project page answered 200 but lists no files. A "
+        "Nexus group answers so whenever no member answered with the project: when none has it, "
+        "and also when every member failed (the upstream refused the proxy's credentials, or "
+        "the proxy is blocked). It is never a verdict on the package's files. Asked directly, "
+        "the catalog tells which: missing there (the request to the vendor), or there and not "
+        "fetched by the manager (package.missing-in-manager).",
+        "Run `asdiag package NAME` with both --catalog-url and --manager-url (or --via both) so "
+        "the catalog is asked directly, then follow that finding.",
+        ("asdiag package NAME --via both",),
+    ),
+    FindingKind(
         "package.missing-in-manager",
         S.FAIL,
         "The catalog holds it, the repository manager does not serve it",

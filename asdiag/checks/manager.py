@@ -21,7 +21,13 @@ from asdiag.managers import WELL_KNOWN_PUBLIC
 from asdiag.managers.audit import config_findings, is_catalog
 from asdiag.managers.config import Upstream
 from asdiag.registry import kind
-from asdiag.simple_api import NotAnIndex, listed_projects, parse_index_root
+from asdiag.simple_api import (
+    NotAnIndex,
+    ProjectPage,
+    listed_projects,
+    parse_index_root,
+    parse_project_page,
+)
 
 
 def catalog_projects(evidence: Evidence) -> tuple[str, ...] | None:
@@ -180,8 +186,13 @@ def _fetching(
         for name, fetch in seen.pages
         if fetch.status not in BUSY_STATUSES and page_problem(fetch, name) is None
     ]
-    served = [name for name, fetch in answered if fetch.status == 200]
-    refused = [(name, fetch.status) for name, fetch in answered if fetch.status in (401, 403, 404)]
+    served = [name for name, fetch in answered if fetch.status == 200 and _lists_files(fetch)]
+    # A Nexus group answers 200 with an empty page when no member could fetch the project.
+    refused = [
+        (name, "200, no files" if fetch.status == 200 else str(fetch.status))
+        for name, fetch in answered
+        if fetch.status in (401, 403, 404) or (fetch.status == 200 and not _lists_files(fetch))
+    ]
     if catalog is None or not refused:
         return []
     evidence = tuple(e for _, fetch in seen.pages for e in fetch.exchanges)
@@ -197,12 +208,19 @@ def _fetching(
     if served:
         return []  # Nexus: a negative cache or a routing rule; `asdiag package` tells more
     missing = [u for u in catalog_upstreams if not u.has_credentials]
-    detail = (
-        f"The remote {missing[0].name} has no credentials stored."
-        if missing
-        else "The remote's stored credentials, or its URL, are the usual cause; in Artifactory, "
-        "users without Deploy/Cache see the same for packages nobody installed before."
-    )
+    if missing:
+        detail = f"The remote {missing[0].name} has no credentials stored."
+    elif seen.info.product == "nexus":
+        detail = (
+            "The proxy's stored credentials, its URL, or a block after upstream failures are "
+            "the usual cause; a Nexus group answers 200 with an empty page when no member "
+            "could fetch the project."
+        )
+    else:
+        detail = (
+            "The remote's stored credentials, or its URL, are the usual cause; in Artifactory, "
+            "users without Deploy/Cache see the same for packages nobody installed before."
+        )
     return [
         kind("manager.upstream-auth-failed").finding(
             f"None of {what} came through {seen.info.label}, although the catalog lists them.",
@@ -210,6 +228,17 @@ def _fetching(
             evidence=evidence,
         )
     ]
+
+
+def _lists_files(fetch: FetchResult) -> bool:
+    """Whether a project page that answered lists at least one file."""
+    response = fetch.response
+    if response is None:
+        return False
+    page = parse_project_page(
+        response.body, response.content_type, fetch.final_url or response.url, response.charset
+    )
+    return isinstance(page, ProjectPage) and bool(page.files)
 
 
 def _files(seen: ManagerEvidence) -> list[Finding]:

@@ -176,6 +176,10 @@ class Nexus:
         if rest[0] == "simple" and len(rest) in (2, 3) and rest[1]:
             project = rest[1]
             outcome = merge([self.proxies[m].page(project) for m in members])
+            if repo == GROUP:
+                # The group handler merges the members that answered 200 and always answers
+                # ok: no member with the project, or every member failing, is an empty page.
+                return Reply(200, _project_page(project, outcome).encode(), HTML)
             return _page(outcome, lambda: _project_page(project, outcome))
         if rest[0] == "packages" and len(rest) == 4:
             project, _version, filename = rest[1:]
@@ -204,10 +208,13 @@ class Nexus:
             self.log.append(line)
 
 
+HTML = "text/html; charset=utf-8"
+
+
 def _page(outcome: Outcome, render: Callable[[], str]) -> Reply:
     if outcome.status != 200:
         return text(404, "Not Found")
-    return Reply(200, render().encode(), "text/html; charset=utf-8")
+    return Reply(200, render().encode(), HTML)
 
 
 def _project_page(project: str, outcome: Outcome) -> str:

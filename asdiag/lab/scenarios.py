@@ -38,6 +38,8 @@ class Managers:
     hash_lookup_broken: bool = False  # Nexus cannot resolve /packages/ links back upstream
     #: Typed after the catalog's base in Artifactory's remote URL ("/simple": the classic slip).
     remote_url_suffix: str = ""
+    #: The password Nexus's proxy stores for the catalog ("": the right one).
+    nexus_upstream_password: str = ""
 
 
 @dataclass(frozen=True)
@@ -204,6 +206,19 @@ SCENARIOS = (
         manager="nexus",
         package_args=("requests", "--via", "manager"),
         package_ids=frozenset({"package.file-unreachable"}),
+    ),
+    Scenario(
+        "nexus-upstream-refused",
+        "Nexus's proxy stores a wrong password for the catalog; its group still answers 200, "
+        "with empty pages.",
+        "pip install requests   # through Nexus",
+        NOT_FOUND.format("requests"),
+        frozenset({"manager.upstream-auth-failed"}),
+        managers=Managers(nexus_upstream_password=WRONG_PASSWORD),
+        manager="nexus",
+        package_args=("requests", "pandas", "--via", "both", "--platform", "linux"),
+        package_ids=frozenset({"package.missing-in-manager", "package.not-found"}),
+        in_demo=True,
     ),
 )
 

@@ -146,7 +146,12 @@ class Lab:
         nx = Nexus(
             self.dispatch,
             (
-                ProxyConfig(nexus.CATALOG_PROXY, self.catalog_url + "/", ORG_ID, ORG_PASSWORD),
+                ProxyConfig(
+                    nexus.CATALOG_PROXY,
+                    self.catalog_url + "/",
+                    ORG_ID,
+                    managers.nexus_upstream_password or ORG_PASSWORD,
+                ),
                 ProxyConfig(nexus.PUBLIC_PROXY, public_url + "/", "", ""),
             ),
             (nexus.CATALOG_PROXY, nexus.PUBLIC_PROXY)

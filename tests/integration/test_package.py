@@ -72,6 +72,14 @@ class Case:
 
 LAB_CASES = (
     Case("found", "healthy", ("requests",), frozenset({"package.ok"}), 0),
+    # Through a Nexus group alone, a project no member has is an empty page, not a verdict.
+    Case(
+        "empty-group-page",
+        "nexus-hash-lookup",
+        ("pandas", "--via", "manager"),
+        frozenset({"package.empty-page"}),
+        1,
+    ),
     Case(
         "not-normalised",
         "healthy",
