@@ -37,6 +37,7 @@ from asdiag.index_roots import Index, IndexRoots, RootAnswer, root_verdict
 from asdiag.platforms import PRESETS, Target, classify, pip_platform_flags, pip_would_miss
 from asdiag.redact import Redactor
 from asdiag.registry import kind
+from asdiag.servers import said, says_deploy_refused
 from asdiag.settings import Settings
 from asdiag.simple_api import (
     DistFile,
@@ -808,16 +809,29 @@ def probe_finding(dist: DistFile, fetched: FetchResult) -> Finding | None:
     if problem is not None:
         return problem
     outcome = str(response.status) if response is not None else "nothing"
-    hint = ""
+    message = said(fetched)
+    if says_deploy_refused(message):
+        return kind("package.file-unreachable").finding(
+            f"{dist.filename}: the index lists it; Artifactory refused the download: the user "
+            "lacks Deploy/Cache on the catalog's remote.",
+            detail=f"Artifactory says: {message}",
+            remediation="In Artifactory, give the user (or one of its groups) Read and "
+            "Deploy/Cache on the catalog's remote (Administration > Permissions); `asdiag "
+            "manager --manager-username USER` names the target to edit.",
+            evidence=fetched.exchanges,
+        )
+    hint = f"The server says: {message}" if message else ""
     headers = {name for exchange in fetched.exchanges for name, _ in exchange.headers}
     server = next((v for e in fetched.exchanges for n, v in e.headers if n == "server"), "")
     if server.lower().startswith("nexus"):
-        hint = (
+        hint += "\n" if hint else ""
+        hint += (
             "Nexus answered: its /packages/ hash lookup could not map the file back to the "
             "catalog (see nexus.log)."
         )
     elif any(h.startswith("x-jfrog") or h.startswith("x-artifactory") for h in headers):
-        hint = (
+        hint += "\n" if hint else ""
+        hint += (
             "Artifactory answered: the user may lack Deploy/Cache on the remote, or the remote "
             "cannot reach the catalog."
         )

@@ -145,6 +145,16 @@ def says_index_missing(message: str | None) -> bool:
     return bool(message) and _INDEX_MISSING.search(message or "") is not None
 
 
+#: Artifactory's refusal of an uncached file to a user without Deploy/Cache (uv#16662).
+_DEPLOY_REFUSED = re.compile(r"\bis not permitted to deploy\b", re.IGNORECASE)
+
+
+def says_deploy_refused(message: str | None) -> bool:
+    """Whether the message is Artifactory's "User <u> is not permitted to deploy '<path>' into
+    '<repo>-cache:<path>'": the user lacks Deploy/Cache on the remote, in the product's words."""
+    return bool(message) and _DEPLOY_REFUSED.search(message or "") is not None
+
+
 def most_telling(*messages: str | None) -> str | None:
     """The message that speaks of the index itself, else the first message at all."""
     said = [message for message in messages if message]

@@ -21,6 +21,7 @@ from asdiag.managers import WELL_KNOWN_PUBLIC
 from asdiag.managers.audit import config_findings, is_catalog
 from asdiag.managers.config import Upstream
 from asdiag.registry import kind
+from asdiag.servers import said, says_deploy_refused
 from asdiag.simple_api import (
     NotAnIndex,
     ProjectPage,
@@ -96,17 +97,23 @@ def _broken_probes(seen: ManagerEvidence) -> list[Finding]:
 
 def _combined(from_config: list[Finding], behaviour: list[Finding]) -> list[Finding]:
     """One finding per id: the configuration's (it names the setting), with what was seen."""
-    seen = {f.id: f for f in behaviour}
+    seen: dict[str, list[Finding]] = {}
+    for finding in behaviour:
+        seen.setdefault(finding.id, []).append(finding)
     out = []
     for finding in from_config:
-        also = seen.pop(finding.id, None)
-        if also is not None:
-            detail = "\n".join(
-                x for x in (finding.detail, f"Seen: {also.summary}", also.detail) if x
-            )
-            finding = replace(finding, detail=detail, evidence=also.evidence)
+        also = seen.pop(finding.id, [])
+        if also:
+            lines = [finding.detail, *(x for f in also for x in (f"Seen: {f.summary}", f.detail))]
+            evidence = tuple(e for f in also for e in f.evidence)
+            finding = replace(finding, detail="\n".join(x for x in lines if x), evidence=evidence)
         out.append(finding)
-    return out + list(seen.values())
+    for same in seen.values():  # behaviour alone: one finding per id, the others as detail
+        first, *more = same
+        lines = [first.detail, *(x for f in more for x in (f"Also: {f.summary}", f.detail))]
+        evidence = tuple(e for f in same for e in f.evidence)
+        out.append(replace(first, detail="\n".join(x for x in lines if x), evidence=evidence))
+    return out
 
 
 def root_problem(url: str, root: FetchResult) -> Finding | None:
@@ -250,6 +257,16 @@ def _files(seen: ManagerEvidence) -> list[Finding]:
     problem = fetch_problem(fetch, f"The file {filename} through the manager")
     if problem is not None:
         return [problem]
+    message = said(fetch)
+    if says_deploy_refused(message):
+        return [
+            kind("manager.deploy-cache-missing").finding(
+                f"{seen.info.label} refused {filename}, which its page lists: the user may read "
+                "but not cache from the catalog's remote.",
+                detail=f"Artifactory says: {message}",
+                evidence=fetch.exchanges,
+            )
+        ]
     outcome = str(fetch.status)
     return [
         kind("manager.files-unreachable").finding(

@@ -307,10 +307,10 @@ class Artifactory:
             ]
             return self._reply(outcome, lambda: project_html(name, links))
         if rest[0] == "packages":
-            return self._file(members, "/".join(rest[1:]), may_fetch)
+            return self._file(members, "/".join(rest[1:]), may_fetch, user.name)
         return _errors(404, "Not Found")
 
-    def _file(self, members: tuple[str, ...], path: str, may_fetch: bool) -> Reply:
+    def _file(self, members: tuple[str, ...], path: str, may_fetch: bool, user: str) -> Reply:
         filename = path.rpartition("/")[2]
         for key in members:
             remote = self.remotes[key]
@@ -318,6 +318,12 @@ class Artifactory:
             if link is None or _file_path(link) != path:
                 continue
             outcome = remote.file(link, may_fetch=may_fetch)
+            if outcome.status == 403:  # uncached, and the user lacks Deploy/Cache (uv#16662)
+                return _errors(
+                    403,
+                    f"Rejected artifact download request: User {user} is not permitted to "
+                    f"deploy '{path}' into '{key}-cache:{path}'.",
+                )
             if outcome.status == 200:
                 return Reply(
                     200,

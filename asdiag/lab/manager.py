@@ -102,7 +102,7 @@ class ProxyRepo:
         if cached is not None:
             return Outcome(200, content=cached)
         if not may_fetch:
-            return Outcome(404)
+            return Outcome(403)  # the user may not deploy it into the cache
         fetched = self.upstream.get(link.href, accept="*/*")
         if fetched.reply.status != 200:
             return Outcome(fetched.reply.status)
@@ -112,10 +112,12 @@ class ProxyRepo:
         return Outcome(200, content=fetched.reply.body)
 
     def warm(self, projects: tuple[str, ...]) -> None:
-        """Fill the cache as earlier installs would have (the pages and their files)."""
+        """Fill the cache as earlier installs would have: each page, and the one file an
+        install downloaded (the page's last, its newest); the other files stay uncached."""
         for project in projects:
-            for link in self.page(project).links:
-                self.file(link)
+            links = self.page(project).links
+            if links:
+                self.file(links[-1])
 
 
 def merge(outcomes: list[Outcome], *, root: bool = False) -> Outcome:

@@ -943,9 +943,19 @@ def test_missing_deploy_cache_serves_only_what_is_cached(
     assert response.status_code == status
     assert visits(lab) == before  # read-only: nothing is fetched upstream
     if status == 200:
-        anchor = parse(response.text).anchors[0]
-        download = client.get(urljoin(url, anchor.href.partition("#")[0]), auth=ART_DEV)
-        assert download.status_code == 200
+        # The file an earlier install downloaded (the newest) is cached; the others are not,
+        # and Artifactory refuses them in its own words (uv#16662).
+        anchors = parse(response.text).anchors
+        cached = client.get(urljoin(url, anchors[-1].href.partition("#")[0]), auth=ART_DEV)
+        assert cached.status_code == 200
+        if len(anchors) > 1:
+            path = anchors[0].href.partition("#")[0]
+            refused = client.get(urljoin(url, path), auth=ART_DEV)
+            assert refused.status_code == 403
+            message = refused.json()["errors"][0]["message"]
+            assert message.startswith("Rejected artifact download request: User developer is ")
+            assert "is not permitted to deploy '" in message and "-cache:" in message
+        assert visits(lab) == before
     else:
         assert response.json()["errors"][0]["status"] == 404
         admin = client.get(url, auth=ART_ADMIN)  # an admin may cache it

@@ -277,3 +277,23 @@ def test_bad_manager_tables_are_usage_errors(tmp_path: Path, table: str, message
     run = run_asdiag("check", "--config", str(config))
     assert run.exit_code == 2
     assert message in run.stderr
+
+
+def test_artifactorys_deploy_refusal_is_quoted(lab: Lab, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An uncached file refused with Artifactory's own sentence (uv#16662): the Deploy/Cache
+    finding quotes it beside what the configuration and the pages showed."""
+    run = check_scenario(lab, monkeypatch, "missing-deploy-cache")
+    finding = manager_findings(run)["manager.deploy-cache-missing"]
+    detail = str(finding["detail"])
+    assert "Artifactory says: Rejected artifact download request: User developer is not " in detail
+    assert "numpy came (cached), but cryptography (404)" in detail
+
+
+def test_through_a_nexus_group_an_upstream_refusal_fails_check(
+    lab: Lab, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run = check_scenario(lab, monkeypatch, "nexus-upstream-refused")
+    assert run.exit_code == 1
+    failed = manager_findings(run)["manager.upstream-auth-failed"]
+    assert "(200, no files)" in str(failed["summary"])
+    assert "a Nexus group answers 200 with an empty page" in str(failed["detail"])
