@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
@@ -78,7 +79,10 @@ class ProxyRepo:
         fetched = self.upstream.get(self.index_url)
         if fetched.reply.status != 200:
             return Outcome(fetched.reply.status)
-        return Outcome(200, names=tuple(names_from_json(json.loads(fetched.reply.body))))
+        data = _json(fetched.reply.body)
+        if data is None:  # a sign-in page or a web UI upstream: nothing usable came
+            return Outcome(502)
+        return Outcome(200, names=tuple(names_from_json(data)))
 
     def page(self, project: str, *, may_fetch: bool = True) -> Outcome:
         cached = self.cached_page(project)
@@ -89,7 +93,10 @@ class ProxyRepo:
         fetched = self.upstream.get(urljoin(self.index_url, project + "/"))
         if fetched.reply.status != 200:
             return Outcome(fetched.reply.status)
-        links = tuple(links_from_json(json.loads(fetched.reply.body), fetched.url))
+        data = _json(fetched.reply.body)
+        if data is None:
+            return Outcome(502)
+        links = tuple(links_from_json(data, fetched.url))
         with self._lock:
             self._seen.update((link.filename, link) for link in links)
             if self.store:
@@ -118,6 +125,16 @@ class ProxyRepo:
             links = self.page(project).links
             if links:
                 self.file(links[-1])
+
+
+def _json(body: bytes) -> Mapping[str, object] | None:
+    """The upstream's PEP 691 answer, or ``None`` when it is not a JSON object (a sign-in
+    page)."""
+    try:
+        value: object = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return value if isinstance(value, dict) else None
 
 
 def merge(outcomes: list[Outcome], *, root: bool = False) -> Outcome:

@@ -36,6 +36,7 @@ from asdiag.lab.scenarios import (
     ORG_PASSWORD,
     OTHER_ORG_ID,
     OTHER_ORG_PASSWORD,
+    SCENARIOS,
     WRONG_PASSWORD,
 )
 from asdiag.lab.server import Lab
@@ -1236,3 +1237,16 @@ def test_nexus_group_root_lists_the_catalog_projects(lab: Lab, client: httpx.Cli
     assert response.status_code == 200
     assert 'href="requests/"' in response.text
     assert client.get(url.rstrip("/"), auth=NX_DEV).status_code == 404  # the slash is required
+
+
+@pytest.mark.parametrize("scenario", [s.name for s in SCENARIOS])
+def test_no_scenario_answers_500_through_the_managers(
+    use: Callable[[str], Lab], client: httpx.Client, scenario: str
+) -> None:
+    """Every manager path that goes upstream answers as a product would (a sign-in page or an
+    outage upstream is a 404 or 503 through the manager, never the lab's own 500)."""
+    lab = use(scenario)
+    for page, auth in ((VIRTUAL_PAGE, ART_DEV), (GROUP_PAGE, NX_DEV)):
+        for path in ("", "requests/", "pandas/"):
+            response = client.get(f"{lab.base_url}{page}{path}", auth=auth)
+            assert response.status_code != 500, (scenario, page + path, response.text[:200])
