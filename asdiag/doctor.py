@@ -281,7 +281,11 @@ def audit_manager(settings: Settings, *, redactor: Redactor, environ: Mapping[st
     with HttpClient(options, redactor) as http:
         root = http.get(url, probe="manager root", credentials=admin)
         problem = root_problem(url, root)
-        if problem is not None and problem.id not in ("manager.refused", "manager.not-simple"):
+        if problem is not None and problem.id not in (
+            "manager.refused",
+            "manager.index-not-found",
+            "manager.not-simple",
+        ):
             # Nothing usable answered there: no product to tell, no API to ask.
             findings: tuple[Finding, ...] = (problem,)
             requests = http.exchanges

@@ -125,10 +125,16 @@ CHECKS: tuple[Check, ...] = (
         "Through the repository manager: what it is, whether it serves the catalog's projects "
         "and files, public PyPI mixed in, Deploy/Cache, caching (--manager-url).",
         requires=("config",),
-        blocking=("manager.refused", "manager.unavailable", "manager.not-simple"),
+        blocking=(
+            "manager.refused",
+            "manager.index-not-found",
+            "manager.unavailable",
+            "manager.not-simple",
+        ),
         ids=(
             "manager.detected",
             "manager.refused",
+            "manager.index-not-found",
             "manager.unavailable",
             "manager.not-simple",
             "manager.public-pypi-mixed",

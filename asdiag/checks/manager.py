@@ -132,6 +132,14 @@ def root_problem(url: str, root: FetchResult) -> Finding | None:
             f"{'with' if sent else 'without'} the manager credentials.",
             evidence=evidence,
         )
+    if response.status == 404:
+        message = said(root)
+        sent = any(e.sent_credentials for e in evidence)
+        return kind("manager.index-not-found").finding(
+            f"{url} answered 404 {'with' if sent else 'without'} the manager credentials.",
+            detail=f"The manager says: {message}" if message else "",
+            evidence=evidence,
+        )
     if response.status != 200:
         retry = response.header("retry-after")
         return kind("manager.unavailable").finding(

@@ -180,6 +180,7 @@ def test_the_cases_cover_every_manager_id() -> None:
     produced = {
         "manager.detected",
         "manager.refused",
+        "manager.index-not-found",
         "manager.unavailable",
         "manager.not-simple",
         "manager.upstream-auth-failed",
@@ -297,3 +298,14 @@ def test_through_a_nexus_group_an_upstream_refusal_fails_check(
     failed = manager_findings(run)["manager.upstream-auth-failed"]
     assert "(200, no files)" in str(failed["summary"])
     assert "a Nexus group answers 200 with an empty page" in str(failed["detail"])
+
+
+def test_a_wrong_repository_key_is_named_with_the_managers_words(
+    lab: Lab, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"{lab.base_url}/artifactory/api/pypi/no-such-key/simple/"
+    run = check_scenario(lab, monkeypatch, "healthy", ASDIAG_MANAGER_URL=url)
+    assert run.exit_code == 1
+    finding = manager_findings(run)["manager.index-not-found"]
+    assert finding["summary"] == f"{url} answered 404 with the manager credentials."
+    assert finding["detail"] == "The manager says: Repository 'no-such-key' not found"
