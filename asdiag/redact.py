@@ -45,7 +45,7 @@ _COOKIE_HEADER = re.compile(
 )
 _SECRET_QUERY = re.compile(
     r"(?P<key>[?&](?:token|access_token|auth|password|passwd|pwd|secret|api_?key|key|sig|"
-    r"signature)=)[^&\s#\"']+",
+    r"signature|(?:x-amz-|x-goog-)(?:signature|credential|security-token))=)[^&\s#\"']+",
     re.IGNORECASE,
 )
 #: Passwords that say "the user part is the token" (GitHub's and GitLab's conventions).

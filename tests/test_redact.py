@@ -52,7 +52,17 @@ def test_redact_url_masks_a_password_containing_a_raw_at_sign():
 
 @pytest.mark.parametrize(
     "query",
-    ["?token=abc123", "?x=1&access_token=abc123", "?api_key=abc123", "?X=1&Password=abc123"],
+    [
+        "?token=abc123",
+        "?x=1&access_token=abc123",
+        "?api_key=abc123",
+        "?X=1&Password=abc123",
+        # Presigned storage URLs (S3, GCS), where Artifactory Cloud redirects downloads.
+        "?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=abc123",
+        "?X-Amz-Credential=abc123",
+        "?a=1&X-Amz-Security-Token=abc123",
+        "?X-Goog-Signature=abc123",
+    ],
 )
 def test_redact_url_masks_secret_query_parameters(query):
     redacted = redact_url(f"https://host/simple/{query}")

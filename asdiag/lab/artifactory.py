@@ -12,6 +12,7 @@ uncached package (the FAQ says 403 or 404; the lab picks 404, the harder one to 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from urllib.parse import quote, unquote
@@ -36,6 +37,8 @@ PUBLIC_REMOTE = "pypi-remote"
 VIRTUAL = "pypi-virtual"
 #: Artifactory's default target for remote repositories, and its default group.
 PERMISSION = "Any Remote"
+#: Where the lab's signed downloads live (served on another origin: ``localhost``).
+STORAGE_PREFIX = "/artifactory-storage/"
 GROUP = "readers"
 
 
@@ -69,6 +72,7 @@ class Artifactory:
         *,
         base_url: str,
         developer_can_cache: bool = True,
+        signed_downloads: bool = False,
     ) -> None:
         self.base_url = base_url  # this Artifactory's own address, for the URLs its APIs return
         self.configs = {r.key: r for r in remotes}
@@ -85,6 +89,10 @@ class Artifactory:
         #: Repositories whose configuration GET fails (a test's fault): the audit must go on.
         self.unreadable: set[str] = set()
         self.developer_actions = ("read", "write") if developer_can_cache else ("read",)
+        #: Artifactory Cloud: downloads answer 302 to signed URLs on the storage's own host.
+        self.signed_downloads = signed_downloads
+        self._stored: dict[str, bytes] = {}
+        self._lock = threading.Lock()
 
     def __call__(self, request: Request) -> Reply:
         return self._answer(request).with_headers(*IDENTITY)
@@ -318,6 +326,10 @@ class Artifactory:
             if link is None or _file_path(link) != path:
                 continue
             outcome = remote.file(link, may_fetch=may_fetch)
+            if outcome.status == 200 and self.signed_downloads:
+                with self._lock:
+                    self._stored[filename] = outcome.content
+                return Reply(302, b"", headers=(("Location", self._signed_url(filename)),))
             if outcome.status == 403:  # uncached, and the user lacks Deploy/Cache (uv#16662)
                 return _errors(
                     403,
@@ -332,6 +344,36 @@ class Artifactory:
                     (("X-Checksum-Sha256", link.sha256), ("X-Artifactory-Filename", filename)),
                 )
         return _errors(404, "Not Found")
+
+    # --- signed storage (another origin) ------------------------------------------------------
+
+    def _signed_url(self, filename: str) -> str:
+        """On ``localhost`` rather than ``127.0.0.1``: another origin on the same socket, as a
+        storage bucket is another host; the signature is in the query string."""
+        storage = self.base_url.replace("127.0.0.1", "localhost", 1)
+        return (
+            f"{storage}{STORAGE_PREFIX}{quote(filename)}"
+            "?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Expires=30&X-Amz-Signature=lab"
+        )
+
+    def storage(self, request: Request) -> Reply:
+        """The bucket: S3 refuses a signed URL that also carries an Authorization header, so a
+        client that sent the manager's credentials to it is told so."""
+        if request.headers.get("authorization"):
+            return Reply(
+                400,
+                b'<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>InvalidArgument'
+                b"</Code><Message>Only one auth mechanism allowed; only the X-Amz-Algorithm "
+                b"query parameter, Signature query string parameter or the Authorization header "
+                b"should be specified</Message></Error>",
+                "application/xml",
+            )
+        filename = unquote(request.path.removeprefix(STORAGE_PREFIX))
+        with self._lock:
+            content = self._stored.get(filename)
+        if content is None or request.query.get("X-Amz-Signature") != "lab":
+            return Reply(403, b"<Error><Code>AccessDenied</Code></Error>", "application/xml")
+        return Reply(200, content, "application/octet-stream")
 
     @staticmethod
     def _reply(outcome: Outcome, page: Callable[[], str]) -> Reply:

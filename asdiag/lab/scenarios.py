@@ -38,6 +38,8 @@ class Managers:
     hash_lookup_broken: bool = False  # Nexus cannot resolve /packages/ links back upstream
     #: Typed after the catalog's base in Artifactory's remote URL ("/simple": the classic slip).
     remote_url_suffix: str = ""
+    #: Artifactory Cloud's downloads: 302 to signed URLs on the storage's host.
+    signed_downloads: bool = False
     #: The password Nexus's proxy stores for the catalog ("": the right one).
     nexus_upstream_password: str = ""
 
@@ -206,6 +208,16 @@ SCENARIOS = (
         manager="nexus",
         package_args=("requests", "--via", "manager"),
         package_ids=frozenset({"package.file-unreachable"}),
+    ),
+    Scenario(
+        "signed-downloads",
+        "Artifactory Cloud redirects downloads to signed storage URLs on another host, which "
+        "refuse any Authorization header; nothing is wrong.",
+        "pip install requests   # through Artifactory",
+        "Successfully installed requests-2.32.3",
+        managers=Managers(signed_downloads=True),
+        manager="artifactory",
+        package_args=("requests", "--via", "manager", "--platform", "linux"),
     ),
     Scenario(
         "nexus-upstream-refused",

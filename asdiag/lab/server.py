@@ -142,6 +142,7 @@ class Lab:
             else (artifactory.CATALOG_REMOTE,),
             base_url=self.base_url,
             developer_can_cache=managers.deploy_cache,
+            signed_downloads=managers.signed_downloads,
         )
         nx = Nexus(
             self.dispatch,
@@ -176,6 +177,8 @@ class Lab:
         app: App
         if path.startswith("/artifactory/"):
             app = apps.artifactory
+        elif path.startswith(artifactory.STORAGE_PREFIX):
+            app = apps.artifactory.storage
         elif path.startswith(("/repository/", "/service/")):
             app = apps.nexus
         elif path.startswith("/public/"):

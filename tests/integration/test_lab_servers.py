@@ -1250,3 +1250,19 @@ def test_no_scenario_answers_500_through_the_managers(
         for path in ("", "requests/", "pandas/"):
             response = client.get(f"{lab.base_url}{page}{path}", auth=auth)
             assert response.status_code != 500, (scenario, page + path, response.text[:200])
+
+
+def test_signed_downloads_refuse_credentials_on_the_storage_origin(
+    use: Callable[[str], Lab], client: httpx.Client
+) -> None:
+    lab = use("signed-downloads")
+    url = f"{lab.base_url}{VIRTUAL_PAGE}requests/"
+    anchor = parse(client.get(url, auth=ART_DEV).text).anchors[-1]
+    download = client.get(urljoin(url, anchor.href.partition("#")[0]), auth=ART_DEV)
+    assert download.status_code == 302
+    signed = download.headers["location"]
+    assert signed.startswith(lab.base_url.replace("127.0.0.1", "localhost"))
+    assert client.get(signed).status_code == 200
+    refused = client.get(signed, auth=ART_DEV)  # S3: one auth mechanism only
+    assert refused.status_code == 400
+    assert b"Only one auth mechanism allowed" in refused.content

@@ -229,6 +229,22 @@ def test_a_typo_gets_the_right_near_miss(
     assert near["summary"] == "Did you mean demo-core?"
 
 
+def test_signed_download_redirects_get_no_credentials_and_no_signature_shown(
+    lab: Lab, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Artifactory Cloud sends downloads to signed storage URLs on another host, which refuse an
+    Authorization header: the probe follows without credentials, and -v masks the signature."""
+    run = in_lab(lab, monkeypatch, "signed-downloads", "requests", "--via", "manager", "-v")
+    assert run.exit_code == 0, run.stdout
+    assert ids(run, PROBLEMS) == set()
+    requests = run.document["requests"]
+    assert isinstance(requests, list)
+    stored = [r for r in requests if "/artifactory-storage/" in r["url"]]
+    assert stored and all(r["status"] == 200 for r in stored)
+    assert all(not r.get("sent_credentials") for r in stored)
+    assert "X-Amz-Signature=lab" not in run.stdout
+
+
 def test_a_wrong_index_url_is_never_a_missing_package(
     pypiserver: PypiServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
