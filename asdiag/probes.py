@@ -15,10 +15,10 @@ from dataclasses import replace
 from asdiag.checks.base import Evidence, ManagerEvidence, Relocation
 from asdiag.evidence import BUSY_STATUSES, FetchResult, ProxyChoice
 from asdiag.http import BasicCredentials, HttpClient, HttpOptions, resolve_host
-from asdiag.managers import WELL_KNOWN_PUBLIC, detect
-from asdiag.managers.config import read_config
+from asdiag.managers import WELL_KNOWN_PUBLIC, ManagerInfo, detect
+from asdiag.managers.config import ConfigRead, read_config
 from asdiag.servers import Server, identify
-from asdiag.simple_api import ProjectPage, listed_projects, parse_project_page
+from asdiag.simple_api import ProjectPage, listed_files, listed_projects, parse_project_page
 from asdiag.urls import CatalogUrl
 
 
@@ -129,7 +129,37 @@ def gather_manager(
         if admin is not None
         else None
     )
-    return ManagerEvidence(url, root, info, pages, public_probe, file_probe, config)
+    members = _member_probes(info, pages, config, client, credentials)
+    return ManagerEvidence(url, root, info, pages, public_probe, file_probe, config, members)
+
+
+def _member_probes(
+    info: ManagerInfo,
+    pages: tuple[tuple[str, FetchResult], ...],
+    config: ConfigRead | None,
+    client: HttpClient,
+    credentials: BasicCredentials | None,
+) -> tuple[tuple[str, str, FetchResult], ...]:
+    """Nexus: the first project its group served as an empty page, asked of each proxy member
+    (known from the configuration), whose own answer says why (503, "Remote Auto Blocked")."""
+    group = config.config if config is not None else None
+    if info.product != "nexus" or group is None or group.kind != "group":
+        return ()
+    empty = next((name for name, fetched in pages if listed_files(fetched) == 0), None)
+    if empty is None:
+        return ()
+    return tuple(
+        (
+            upstream.name,
+            empty,
+            client.get(
+                f"{info.api_root}/repository/{upstream.name}/simple/{empty}/",
+                probe=f"manager member {upstream.name} page {empty}",
+                credentials=credentials,
+            ),
+        )
+        for upstream in group.upstreams
+    )
 
 
 def _file_probe(

@@ -570,6 +570,20 @@ KINDS: tuple[FindingKind, ...] = (
         "Check the manager URL and that the manager is running; retry after any Retry-After.",
     ),
     FindingKind(
+        "manager.remote-blocked",
+        S.FAIL,
+        "Nexus has blocked the catalog's proxy",
+        "A Nexus proxy whose upstream answers 401, 407 or server errors, or cannot be reached, "
+        "blocks it: for 40 seconds, then longer after each new failure (40, 80, 120, 200 s ...), "
+        "or until an administrator unblocks it when it was blocked by hand. While blocked it "
+        "asks the catalog for nothing: cached packages still install, every other answers 404 "
+        '"Remote Auto Blocked until <time>" (or "Remote Manually Blocked"), and a group in '
+        "front of it answers empty pages. Nexus before 3.38 answers 502 instead.",
+        "Fix what made the upstream fail first (the proxy's stored username and password for "
+        "the catalog: see manager.upstream-auth-failed), then in Nexus open the proxy "
+        "repository and clear Blocked under HTTP, or wait for the auto-block to end.",
+    ),
+    FindingKind(
         "manager.index-not-found",
         S.FAIL,
         "The manager has no index at this URL for this user",

@@ -13,6 +13,7 @@ reads that sentence, and :func:`says_index_missing` tells a refusal of the whole
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Mapping
@@ -25,6 +26,8 @@ from asdiag.urls import CATALOG_HOSTS, Origin
 #: The longest server message quoted back to the user.
 _MESSAGE_LIMIT = 200
 _TITLE = re.compile(rb"<title[^>]*>(?P<title>.*?)</title>", re.IGNORECASE | re.DOTALL)
+#: Nexus's error page puts the message in its content section (tests/data/nexus/behaviour/).
+_NEXUS_SECTION = re.compile(rb'class="content-section">(?P<text>[^<]*)<', re.IGNORECASE)
 _AFTER_HEADING = re.compile(rb"</h1>(?P<text>[^<]*(?:<br\s*/?>)?[^<]*)", re.IGNORECASE)
 _TAGS = re.compile(rb"<[^>]*>")
 #: A message about the index (devpi stage, a manager's repository), not about a project in it.
@@ -111,6 +114,11 @@ def server_message(body: bytes, content_type: str | None) -> str | None:
 def _html_message(text: bytes) -> str | None:
     """The sentence after the heading of a framework's error page (pyramid, webob: ``<h1>404
     Not Found</h1> The stage … could not be found.``), else the page's title."""
+    section = _NEXUS_SECTION.search(text)
+    if section is not None:
+        sentence = " ".join(html.unescape(section["text"].decode("utf-8", "replace")).split())
+        if sentence:
+            return sentence
     after = _AFTER_HEADING.search(text)
     if after is not None:
         sentence = " ".join(_TAGS.sub(b" ", after["text"]).decode("utf-8", "replace").split())
@@ -153,6 +161,33 @@ def says_deploy_refused(message: str | None) -> bool:
     """Whether the message is Artifactory's "User <u> is not permitted to deploy '<path>' into
     '<repo>-cache:<path>'": the user lacks Deploy/Cache on the remote, in the product's words."""
     return bool(message) and _DEPLOY_REFUSED.search(message or "") is not None
+
+
+#: A Nexus proxy that stopped asking its upstream (3.38+: the 404's message).
+_BLOCKED = re.compile(r"\bRemote (?P<how>Auto|Manually) Blocked(?: until (?P<until>\S+))?")
+
+
+@dataclass(frozen=True)
+class Block:
+    """A Nexus proxy's block: automatic (after upstream failures, until a time) or manual."""
+
+    automatic: bool
+    until: str = ""
+
+    @property
+    def sentence(self) -> str:
+        if self.automatic:
+            return f"auto-blocked until {self.until}" if self.until else "auto-blocked"
+        return "blocked by hand"
+
+
+def blocked(message: str | None) -> Block | None:
+    """The block a Nexus message reports ("Remote Auto Blocked until <ISO time>", "Remote
+    Manually Blocked"), if any."""
+    match = _BLOCKED.search(message or "")
+    if match is None:
+        return None
+    return Block(match["how"] == "Auto", match["until"] or "")
 
 
 def most_telling(*messages: str | None) -> str | None:

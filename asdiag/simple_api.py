@@ -542,3 +542,15 @@ def _yanked(attrs: Mapping[str, str | None], filename: str, notes: list[str]) ->
             "and uv count it as yanked (uv then skips it unless it is pinned)"
         )
     return value
+
+
+def listed_files(fetched: FetchResult | None) -> int | None:
+    """How many files a project page that answered 200 lists; ``None`` for any other answer
+    (a Nexus group's 200 with no file is 0: no member answered with the project)."""
+    response = fetched.response if fetched is not None else None
+    if fetched is None or response is None or response.status != 200:
+        return None
+    page = parse_project_page(
+        response.body, response.content_type, fetched.final_url or response.url, response.charset
+    )
+    return len(page.files) if isinstance(page, ProjectPage) else None

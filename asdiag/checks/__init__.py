@@ -139,6 +139,7 @@ CHECKS: tuple[Check, ...] = (
             "manager.not-simple",
             "manager.public-pypi-mixed",
             "manager.upstream-auth-failed",
+            "manager.remote-blocked",
             "manager.deploy-cache-missing",
             "manager.permissions-undecided",
             "manager.caching-disabled",

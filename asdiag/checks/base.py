@@ -39,6 +39,9 @@ class ManagerEvidence:
     file_probe: tuple[str, FetchResult] | None = None
     #: The configuration read with admin credentials; ``None`` when none were given.
     config: ConfigRead | None = None
+    #: Nexus: a project the group served empty, asked of each proxy member directly
+    #: ``(member, project, answer)``: a group hides its members' failures behind 200.
+    member_probes: tuple[tuple[str, str, FetchResult], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -21,14 +21,8 @@ from asdiag.managers import WELL_KNOWN_PUBLIC
 from asdiag.managers.audit import config_findings, is_catalog
 from asdiag.managers.config import Upstream
 from asdiag.registry import kind
-from asdiag.servers import said, says_deploy_refused
-from asdiag.simple_api import (
-    NotAnIndex,
-    ProjectPage,
-    listed_projects,
-    parse_index_root,
-    parse_project_page,
-)
+from asdiag.servers import blocked, said, says_deploy_refused
+from asdiag.simple_api import NotAnIndex, listed_files, listed_projects, parse_index_root
 
 
 def catalog_projects(evidence: Evidence) -> tuple[str, ...] | None:
@@ -81,7 +75,12 @@ def _one_manager(ctx: Context, seen: ManagerEvidence) -> list[Finding]:
     from_config = config_findings(config, seen.info.product, catalog_base) if config else []
     upstreams = [u for u in (config.upstreams if config else ()) if is_catalog(u, catalog_base)]
     catalog = catalog_projects(ctx.evidence)
-    behaviour = [*_mixed(seen, catalog), *_fetching(seen, upstreams, catalog), *_files(seen)]
+    behaviour = [
+        *_mixed(seen, catalog),
+        *_fetching(seen, upstreams, catalog),
+        *_blocked(seen),
+        *_files(seen),
+    ]
     return findings + _broken_probes(seen) + _combined(from_config, behaviour)
 
 
@@ -196,17 +195,20 @@ def _fetching(
     seen: ManagerEvidence, catalog_upstreams: list[Upstream], catalog: tuple[str, ...] | None
 ) -> list[Finding]:
     """Catalog projects through the manager: none came (upstream), some came (Deploy/Cache)."""
+    # A Nexus proxy's 502 and 503 (its index answered) are its upstream failing, not load.
+    upstream_failed = {502, 503} if seen.info.product == "nexus" else set()
     answered = [
         (name, fetch)
         for name, fetch in seen.pages
-        if fetch.status not in BUSY_STATUSES and page_problem(fetch, name) is None
+        if (fetch.status in upstream_failed or fetch.status not in BUSY_STATUSES)
+        and page_problem(fetch, name) is None
     ]
-    served = [name for name, fetch in answered if fetch.status == 200 and _lists_files(fetch)]
+    served = [name for name, fetch in answered if bool(listed_files(fetch))]
     # A Nexus group answers 200 with an empty page when no member could fetch the project.
     refused = [
         (name, "200, no files" if fetch.status == 200 else str(fetch.status))
         for name, fetch in answered
-        if fetch.status in (401, 403, 404) or (fetch.status == 200 and not _lists_files(fetch))
+        if fetch.status in (401, 403, 404, *upstream_failed) or listed_files(fetch) == 0
     ]
     if catalog is None or not refused:
         return []
@@ -226,10 +228,13 @@ def _fetching(
     if missing:
         detail = f"The remote {missing[0].name} has no credentials stored."
     elif seen.info.product == "nexus":
-        detail = (
-            "The proxy's stored credentials, its URL, or a block after upstream failures are "
-            "the usual cause; a Nexus group answers 200 with an empty page when no member "
-            "could fetch the project."
+        detail = "\n".join(
+            [
+                "The proxy's stored credentials, its URL, or a block after upstream failures "
+                "are the usual cause; a Nexus group answers 200 with an empty page when no "
+                "member could fetch the project.",
+                *_member_lines(seen),
+            ]
         )
     else:
         detail = (
@@ -245,15 +250,49 @@ def _fetching(
     ]
 
 
-def _lists_files(fetch: FetchResult) -> bool:
-    """Whether a project page that answered lists at least one file."""
-    response = fetch.response
-    if response is None:
-        return False
-    page = parse_project_page(
-        response.body, response.content_type, fetch.final_url or response.url, response.charset
-    )
-    return isinstance(page, ProjectPage) and bool(page.files)
+#: What a Nexus proxy's own status says of its upstream (ProxyHandler, 3.38-3.77).
+_NEXUS_STATUSES = {
+    503: "its upstream answered 401, 402, 407 or a server error (Nexus answers 503 for those)",
+    502: "its upstream could not be reached (Nexus answers 502)",
+    404: "its upstream answered 403 or 404 for it, or it is not there",
+}
+
+
+def _member_lines(seen: ManagerEvidence) -> list[str]:
+    """What each proxy member said when asked directly for a project the group served empty."""
+    lines = []
+    for member, project, fetch in seen.member_probes:
+        status = fetch.status
+        message = said(fetch)
+        block = blocked(message)
+        meaning = block.sentence if block is not None else _NEXUS_STATUSES.get(status or 0, "")
+        lines.append(
+            f"Asked directly, the proxy {member} answered {status or 'nothing'} for {project}"
+            + (f": {meaning}" if meaning else "")
+            + (f' ("{message}")' if message and block is None and message != "Not Found" else "")
+            + "."
+        )
+    return lines
+
+
+def _blocked(seen: ManagerEvidence) -> list[Finding]:
+    """A Nexus proxy that stopped asking its upstream, seen through its own answers: the pages
+    asked through the manager URL (a proxy) or the members asked directly (behind a group)."""
+    answers = [(seen.info.repository, fetch) for _, fetch in seen.pages]
+    answers += [(member, fetch) for member, _, fetch in seen.member_probes]
+    for repository, fetch in answers:
+        block = blocked(said(fetch))
+        if block is None:
+            continue
+        return [
+            kind("manager.remote-blocked").finding(
+                f"The Nexus proxy {repository} is {block.sentence}: it asks the catalog for "
+                "nothing, and uncached packages answer 404.",
+                detail=f"Nexus says: {said(fetch)}",
+                evidence=fetch.exchanges,
+            )
+        ]
+    return []
 
 
 def _files(seen: ManagerEvidence) -> list[Finding]:

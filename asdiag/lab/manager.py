@@ -47,6 +47,8 @@ class Outcome:
     links: tuple[Link, ...] = ()
     names: tuple[str, ...] = ()
     content: bytes = b""
+    #: The product's message for a refusal (Nexus: "Remote Auto Blocked until ...").
+    message: str = ""
 
 
 class ProxyRepo:
@@ -145,7 +147,8 @@ def merge(outcomes: list[Outcome], *, root: bool = False) -> Outcome:
     if not answered and root:
         return Outcome(200)
     if not answered:
-        return Outcome(outcomes[0].status if outcomes else 404)
+        first = outcomes[0] if outcomes else Outcome(404)
+        return Outcome(first.status, message=first.message)
     links: dict[str, Link] = {}
     names: dict[str, str] = {}
     for outcome in answered:

@@ -20,9 +20,10 @@ import html
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from asdiag.lab.manager import Outcome, ProxyRepo, User, authenticate, merge, version_of
-from asdiag.lab.pages import root_html
+from asdiag.lab.pages import Link, root_html
 from asdiag.lab.upstream import Upstream
 from asdiag.lab.web import App, Reply, Request, json_reply, text
 
@@ -74,6 +75,8 @@ class Nexus:
         self.hash_lookup_broken = hash_lookup_broken
         self.log: list[str] = []  # nexus.log lines the lab writes
         self._lock = threading.Lock()
+        #: Each proxy's auto-block: when it ends, and the next step of its duration.
+        self._blocked: dict[str, tuple[datetime, int]] = {}
 
     def __call__(self, request: Request) -> Reply:
         return self._answer(request).with_headers(*IDENTITY)
@@ -171,11 +174,11 @@ class Nexus:
     def _pypi(self, repo: str, rest: list[str]) -> Reply:
         members = self._members(repo)
         if rest == ["simple", ""]:
-            outcome = merge([self.proxies[m].root() for m in members], root=True)
+            outcome = merge([self._member_root(m) for m in members], root=True)
             return _page(outcome, lambda: root_html(outcome.names))
         if rest[0] == "simple" and len(rest) in (2, 3) and rest[1]:
             project = rest[1]
-            outcome = merge([self.proxies[m].page(project) for m in members])
+            outcome = merge([self._member_page(m, project) for m in members])
             if repo == GROUP:
                 # The group handler merges the members that answered 200 and always answers
                 # ok: no member with the project, or every member failing, is an empty page.
@@ -185,6 +188,49 @@ class Nexus:
             project, _version, filename = rest[1:]
             return self._download(members, project, filename)
         return text(404, "Not Found")
+
+    # --- a proxy's upstream, as ProxyHandler and BlockingHttpClient treat it -----------------
+    # (tests/data/nexus/behaviour/: 401, 407 and 5xx upstream are 503 and start an auto-block of
+    # 40 s, then 40, 80, 120 ... while it lasts uncached content is 404 "Remote Auto Blocked
+    # until <ISO time>"; 403, 404 and other 4xx are 404; a manual block is 404 "Remote
+    # Manually Blocked"; cached content is served throughout.)
+
+    def _member_root(self, member: str) -> Outcome:
+        return self._through_proxy(member, self.proxies[member].root, cached=None)
+
+    def _member_page(self, member: str, project: str) -> Outcome:
+        proxy = self.proxies[member]
+        cached = proxy.cached_page(project)
+        return self._through_proxy(member, lambda: proxy.page(project), cached=cached)
+
+    def _through_proxy(
+        self, member: str, fetch: Callable[[], Outcome], cached: tuple[Link, ...] | None
+    ) -> Outcome:
+        if cached is not None:
+            return Outcome(200, links=cached)
+        config = self.configs.get(member)
+        if config is not None and config.blocked:
+            return Outcome(404, message="Remote Manually Blocked")
+        now = datetime.now(UTC)
+        with self._lock:
+            until, step = self._blocked.get(member, (now, 0))
+        if until > now:
+            stamp = until.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+            return Outcome(404, message=f"Remote Auto Blocked until {stamp}")
+        outcome = fetch()
+        status = outcome.status
+        if status in (401, 407) or status >= 500:
+            seconds = _AUTO_BLOCK_STEPS[min(step, len(_AUTO_BLOCK_STEPS) - 1)]
+            with self._lock:
+                self._blocked[member] = (now + timedelta(seconds=seconds), step + 1)
+            return Outcome(503, message="Service Unavailable")
+        if status == 402:
+            return Outcome(503, message="Service Unavailable")
+        if status != 200:
+            return Outcome(404, message="Not Found")
+        with self._lock:
+            self._blocked.pop(member, None)  # a success resets the block
+        return outcome
 
     def _download(self, members: tuple[str, ...], project: str, filename: str) -> Reply:
         for member in members:
@@ -211,10 +257,39 @@ class Nexus:
 HTML = "text/html; charset=utf-8"
 
 
+#: Seconds of each successive auto-block (DefaultAutoBlockConfiguration: Fibonacci from 40).
+_AUTO_BLOCK_STEPS = (40, 40, 80, 120, 200, 320, 520, 840)
+
+
 def _page(outcome: Outcome, render: Callable[[], str]) -> Reply:
     if outcome.status != 200:
-        return text(404, "Not Found")
+        return error_page(outcome.status, outcome.message or _REASONS.get(outcome.status, ""))
     return Reply(200, render().encode(), HTML)
+
+
+_REASONS = {404: "Not Found", 502: "Bad Gateway", 503: "Service Unavailable"}
+
+
+def error_page(status: int, message: str) -> Reply:
+    """Nexus's error page (3.55-3.77's error.html, trimmed of its icons and styles): the
+    message is in the content section (tests/data/nexus/behaviour/)."""
+    reason = _REASONS.get(status, "Error")
+    page = (
+        '<!DOCTYPE html>\n<html lang="en">\n<head>\n'
+        f"  <title>{status} - Sonatype Nexus Repository</title>\n"
+        '  <meta http-equiv="Content-Type" content="text/html; charset=UTF-8"/>\n</head>\n'
+        '<body>\n<div class="nexus-body">\n  <div class="content-header">\n'
+        f'    <span class="title">Error {status}</span>\n'
+        f'    <span class="description">{html.escape(reason)}</span>\n  </div>\n'
+        '  <div class="content-body">\n    <div class="content-section">\n'
+        f"      {html.escape(message)}\n    </div>\n  </div>\n</div>\n</body>\n</html>\n"
+    )
+    return Reply(
+        status,
+        page.encode(),
+        "text/html",
+        (("Cache-Control", "no-cache, no-store, max-age=0, must-revalidate"),),
+    )
 
 
 def _project_page(project: str, outcome: Outcome) -> str:

@@ -221,11 +221,11 @@ SCENARIOS = (
     ),
     Scenario(
         "nexus-upstream-refused",
-        "Nexus's proxy stores a wrong password for the catalog; its group still answers 200, "
-        "with empty pages.",
+        "Nexus's proxy stores a wrong password for the catalog: it answers 503, then blocks "
+        "itself; its group still answers 200, with empty pages.",
         "pip install requests   # through Nexus",
         NOT_FOUND.format("requests"),
-        frozenset({"manager.upstream-auth-failed"}),
+        frozenset({"manager.upstream-auth-failed", "manager.remote-blocked"}),
         managers=Managers(nexus_upstream_password=WRONG_PASSWORD),
         manager="nexus",
         package_args=("requests", "pandas", "--via", "both", "--platform", "linux"),

@@ -21,7 +21,7 @@ import threading
 import zipfile
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
@@ -1266,3 +1266,30 @@ def test_signed_downloads_refuse_credentials_on_the_storage_origin(
     refused = client.get(signed, auth=ART_DEV)  # S3: one auth mechanism only
     assert refused.status_code == 400
     assert b"Only one auth mechanism allowed" in refused.content
+
+
+def test_a_nexus_proxy_with_a_refused_upstream_answers_503_then_blocks(
+    use: Callable[[str], Lab], client: httpx.Client
+) -> None:
+    """As ProxyHandler and BlockingHttpClient do (tests/data/nexus/behaviour/): 503 for the
+    upstream's 401, then 404 "Remote Auto Blocked until <time>"; the group stays 200, empty."""
+    lab = use("nexus-upstream-refused")
+    proxy = f"{lab.base_url}/repository/activestate/simple/"
+    first = client.get(f"{proxy}numpy/", auth=NX_DEV)
+    assert first.status_code == 503
+    assert "<title>503 - Sonatype Nexus Repository</title>" in first.text
+    then = client.get(f"{proxy}docopt/", auth=NX_DEV)
+    assert then.status_code == 404
+    assert re.search(r"Remote Auto Blocked until \d{4}-\d\d-\d\dT[\d:.]+Z", then.text)
+    group = client.get(f"{lab.base_url}{GROUP_PAGE}numpy/", auth=NX_DEV)
+    assert group.status_code == 200
+    assert parse(group.text).anchors == []
+
+
+def test_a_manually_blocked_nexus_proxy(use: Callable[[str], Lab], client: httpx.Client) -> None:
+    lab = use("healthy")
+    configs = lab.apps.nexus.configs
+    configs["activestate"] = replace(configs["activestate"], blocked=True)
+    response = client.get(f"{lab.base_url}/repository/activestate/simple/docopt/", auth=NX_DEV)
+    assert response.status_code == 404
+    assert "Remote Manually Blocked" in response.text

@@ -8,6 +8,7 @@ what tells it apart, and a meta-test checks every id is covered.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -184,6 +185,7 @@ def test_the_cases_cover_every_manager_id() -> None:
         "manager.unavailable",
         "manager.not-simple",
         "manager.upstream-auth-failed",
+        "manager.remote-blocked",  # below, and the nexus-upstream-refused scenario
         "manager.admin-api-forbidden",
         "manager.public-pypi-mixed",
         "manager.deploy-cache-missing",
@@ -309,3 +311,25 @@ def test_a_wrong_repository_key_is_named_with_the_managers_words(
     finding = manager_findings(run)["manager.index-not-found"]
     assert finding["summary"] == f"{url} answered 404 with the manager credentials."
     assert finding["detail"] == "The manager says: Repository 'no-such-key' not found"
+
+
+def test_a_nexus_proxy_blocked_by_hand_is_named(lab: Lab, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The manager URL is the proxy itself: its own 404s say "Remote Manually Blocked"."""
+    lab.load(BY_NAME["healthy"])
+    configs = lab.apps.nexus.configs
+    configs[nexus.CATALOG_PROXY] = replace(configs[nexus.CATALOG_PROXY], blocked=True)
+    url = f"{lab.base_url}/repository/{nexus.CATALOG_PROXY}/simple/"
+    for key, value in lab.target().items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("ASDIAG_MANAGER_URL", url)
+    monkeypatch.setenv("ASDIAG_MANAGER_USERNAME", nexus.DEVELOPER.name)
+    monkeypatch.setenv("ASDIAG_MANAGER_PASSWORD", nexus.DEVELOPER.password)
+    monkeypatch.delenv("ASDIAG_ADMIN_USERNAME", raising=False)
+    run = run_asdiag("check", "--format", "json", "--only", "manager")
+    assert run.exit_code == 1
+    blocked = manager_findings(run)["manager.remote-blocked"]
+    assert blocked["summary"] == (
+        f"The Nexus proxy {nexus.CATALOG_PROXY} is blocked by hand: it asks the catalog for "
+        "nothing, and uncached packages answer 404."
+    )
+    assert blocked["detail"] == "Nexus says: Remote Manually Blocked"
