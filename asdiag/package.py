@@ -37,7 +37,7 @@ from asdiag.index_roots import Index, IndexRoots, RootAnswer, root_verdict
 from asdiag.platforms import PRESETS, Target, classify, pip_platform_flags, pip_would_miss
 from asdiag.redact import Redactor
 from asdiag.registry import kind
-from asdiag.servers import said, says_deploy_refused
+from asdiag.servers import blocked, said, says_deploy_refused
 from asdiag.settings import Settings
 from asdiag.simple_api import (
     DistFile,
@@ -671,8 +671,18 @@ def _page_failure(index: Index, url: str, fetched: FetchResult) -> Finding:
             f"{url} answered {status} {how}.", evidence=evidence
         )
     retry = fetched.response.header("retry-after")
+    server = fetched.response.header("server") or ""
+    detail = ""
+    if server.startswith("Nexus/") and status in (502, 503):
+        detail = (
+            "Nexus answers 503 when the proxy's upstream answers 401, 407 or a server error, "
+            "and 502 when it cannot reach it; it then blocks the proxy for a while. Run `asdiag "
+            "check` with --manager-url to see which."
+        )
     return kind("package.index-unavailable").finding(
-        f"{url} answered {status}{f'; Retry-After: {retry}' if retry else ''}.", evidence=evidence
+        f"{url} answered {status}{f'; Retry-After: {retry}' if retry else ''}.",
+        detail=detail,
+        evidence=evidence,
     )
 
 
@@ -735,6 +745,16 @@ def judge_page(
             )
         )
     response = fetched.response
+    block = blocked(said(fetched)) if fetched.status == 404 else None
+    if block is not None:  # a blocked Nexus proxy's 404 says nothing about the project
+        finding = kind("package.index-unavailable").finding(
+            f"{url} answered 404: the Nexus proxy is {block.sentence} and asks the catalog for "
+            "nothing; only cached packages install.",
+            detail=f"Nexus says: {said(fetched)}\nRun `asdiag check` with --manager-url for "
+            "what made the upstream fail.",
+            evidence=fetched.exchanges,
+        )
+        return PackageResult(request, index.name, url, (*notes, finding)), ()
     if is_not_found(fetched):
         verdict = root_verdict(index, url, fetched, root) if root is not None else None
         if verdict is not None:

@@ -245,6 +245,24 @@ def test_signed_download_redirects_get_no_credentials_and_no_signature_shown(
     assert "X-Amz-Signature=lab" not in run.stdout
 
 
+def test_through_a_refusing_nexus_proxy_never_a_missing_package(
+    lab: Lab, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The manager URL is the proxy itself: 503 for the refused upstream, then the block's 404;
+    neither is the package missing nor the index hidden."""
+    lab.load(BY_NAME["nexus-upstream-refused"])
+    for key, value in lab.target().items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("ASDIAG_MANAGER_URL", f"{lab.base_url}/repository/activestate/simple/")
+    first = package("docopt", "--via", "manager")
+    assert ids(first, PROBLEMS) == {"package.index-unavailable"}, first.stdout
+    assert "Nexus answers 503 when the proxy's upstream answers 401" in first.stdout
+    then = package("cryptography", "--via", "manager")
+    assert ids(then, PROBLEMS) == {"package.index-unavailable"}, then.stdout
+    finding = then.finding("package.index-unavailable")
+    assert "the Nexus proxy is auto-blocked until " in str(finding["summary"])
+
+
 def test_a_wrong_index_url_is_never_a_missing_package(
     pypiserver: PypiServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
