@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -40,6 +41,7 @@ from asdiag.lab.scenarios import (
     WRONG_PASSWORD,
 )
 from asdiag.lab.server import Lab
+from asdiag.servers import server_message
 
 #: The Accept header pip sends (repository-managers.md section 3).
 PIP_ACCEPT = (
@@ -1293,3 +1295,48 @@ def test_a_manually_blocked_nexus_proxy(use: Callable[[str], Lab], client: httpx
     response = client.get(f"{lab.base_url}/repository/activestate/simple/docopt/", auth=NX_DEV)
     assert response.status_code == 404
     assert "Remote Manually Blocked" in response.text
+
+
+def _recorded_nexus(name: str) -> dict[str, object]:
+    path = Path(__file__).parents[1] / "data" / "nexus" / "behaviour" / f"{name}.json"
+    data: dict[str, object] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+@pytest.mark.parametrize(
+    ("recorded", "scenario", "path"),
+    [
+        ("group-simple-project-not-in-any-member.3.30-orient", "healthy", f"{GROUP_PAGE}nope/"),
+        (
+            "proxy-simple-project-upstream-401-402-407-5xx.3.55-3.77",
+            "nexus-upstream-refused",
+            "/repository/activestate/simple/numpy/",
+        ),
+        (
+            "proxy-simple-project-upstream-404.3.55-3.77",
+            "healthy",
+            "/repository/activestate/simple/nope/",
+        ),
+    ],
+)
+def test_the_lab_nexus_answers_as_the_product_does(
+    use: Callable[[str], Lab], client: httpx.Client, recorded: str, scenario: str, path: str
+) -> None:
+    """The lab against the answers read from Nexus's source, so it cannot drift from them: the
+    status, the message a client can read, and a group page's shape."""
+    real = _recorded_nexus(recorded)
+    lab = use(scenario)
+    response = client.get(f"{lab.base_url}{path}", auth=NX_DEV)
+    assert response.status_code == real["status"]
+    body = str(real["body"])
+    if response.status_code == 200:
+        assert parse(response.text).anchors == parse(body).anchors == []
+        assert "<title>Links for nope</title>" in response.text
+        assert '<meta name="api-version" value="2"/>' in response.text
+    else:
+        expected = server_message(body.encode(), "text/html")
+        assert server_message(response.content, response.headers["content-type"]) == expected
+        assert f"<title>{response.status_code} - Sonatype Nexus Repository</title>" in body
+        assert f"<title>{response.status_code} - Sonatype Nexus Repository</title>" in (
+            response.text
+        )
