@@ -570,6 +570,18 @@ KINDS: tuple[FindingKind, ...] = (
         "Check the manager URL and that the manager is running; retry after any Retry-After.",
     ),
     FindingKind(
+        "manager.anonymous-access",
+        S.INFO,
+        "The manager answers without credentials",
+        "No manager credentials were given and the manager served its index anyway: anonymous "
+        "access is on (Artifactory's \"Allow Anonymous Access\", Nexus's anonymous user). "
+        "Clients without credentials then get the anonymous user's permissions; in "
+        'Artifactory as installed, the default "Any Remote" target gives it Deploy/Cache on '
+        "every remote, so anyone who reaches the manager can pull from the catalog through it.",
+        "Nothing to change if that is intended; otherwise turn anonymous access off, or remove "
+        "the anonymous user from the default targets, and give pip credentials.",
+    ),
+    FindingKind(
         "manager.remote-blocked",
         S.FAIL,
         "Nexus has blocked the catalog's proxy",

@@ -133,6 +133,7 @@ CHECKS: tuple[Check, ...] = (
         ),
         ids=(
             "manager.detected",
+            "manager.anonymous-access",
             "manager.refused",
             "manager.index-not-found",
             "manager.unavailable",

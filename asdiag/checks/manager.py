@@ -57,7 +57,7 @@ def _one_manager(ctx: Context, seen: ManagerEvidence) -> list[Finding]:
     failure = root_problem(seen.url, seen.root)
     if failure is not None:
         return [failure]
-    findings = [_detected(seen)]
+    findings = _detected(seen)
     read = seen.config
     if read is not None and read.problem:
         failed = None
@@ -157,14 +157,27 @@ def _listed(seen: ManagerEvidence) -> tuple[str, ...]:
     return listed_projects(seen.root) or ()
 
 
-def _detected(seen: ManagerEvidence) -> Finding:
+def _detected(seen: ManagerEvidence) -> list[Finding]:
     info = seen.info
     repository = f", repository {info.repository}" if info.repository else ""
-    return kind("manager.detected").finding(
-        f"{info.label}{repository}; its index lists {len(_listed(seen))} projects.",
-        detail=f"Identified by {info.evidence}.",
-        evidence=seen.root.exchanges,
-    )
+    findings = [
+        kind("manager.detected").finding(
+            f"{info.label}{repository}; its index lists {len(_listed(seen))} projects.",
+            detail=f"Identified by {info.evidence}.",
+            evidence=seen.root.exchanges,
+        )
+    ]
+    if not any(e.sent_credentials for e in seen.root.exchanges):
+        findings.append(
+            kind("manager.anonymous-access").finding(
+                f"{info.label} answered its index without credentials: anonymous access is on.",
+                detail="pip without credentials gets what the manager's anonymous user may do. "
+                "In Artifactory as installed, that is Read everywhere and Deploy/Cache on "
+                "remote repositories; in Nexus, the anonymous user's roles.",
+                evidence=seen.root.exchanges,
+            )
+        )
+    return findings
 
 
 def _mixed(seen: ManagerEvidence, catalog: tuple[str, ...] | None) -> list[Finding]:

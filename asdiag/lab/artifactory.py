@@ -32,6 +32,8 @@ IDENTITY = (
 REALM = "Artifactory Realm"
 ADMIN = User("admin", "lab-artifactory-Admin-3Jd", admin=True)
 DEVELOPER = User("developer", "lab-artifactory-Dev-8Hs")
+#: Who a request without credentials is when anonymous access is on.
+ANONYMOUS = User("anonymous", "")
 CATALOG_REMOTE = "activestate-remote"
 PUBLIC_REMOTE = "pypi-remote"
 VIRTUAL = "pypi-virtual"
@@ -73,6 +75,7 @@ class Artifactory:
         base_url: str,
         developer_can_cache: bool = True,
         signed_downloads: bool = False,
+        anonymous_access: bool = False,
     ) -> None:
         self.base_url = base_url  # this Artifactory's own address, for the URLs its APIs return
         self.configs = {r.key: r for r in remotes}
@@ -91,6 +94,8 @@ class Artifactory:
         self.developer_actions = ("read", "write") if developer_can_cache else ("read",)
         #: Artifactory Cloud: downloads answer 302 to signed URLs on the storage's own host.
         self.signed_downloads = signed_downloads
+        #: "Allow Anonymous Access": requests without credentials act as the user "anonymous".
+        self.anonymous_access = anonymous_access
         self._stored: dict[str, bytes] = {}
         self._lock = threading.Lock()
 
@@ -112,6 +117,8 @@ class Artifactory:
                 },
             )
         user = authenticate(request, (ADMIN, DEVELOPER))
+        if user is None and self.anonymous_access:
+            user = ANONYMOUS
         if not isinstance(user, User):
             message = "Authentication is required" if user is None else "Bad credentials"
             return _errors(401, message, ("WWW-Authenticate", f'Basic realm="{REALM}"'))
@@ -133,6 +140,8 @@ class Artifactory:
     def _actions(self, user: User) -> tuple[str, ...]:
         if user.admin:
             return ("read", "write", "annotate", "delete", "manage")
+        if user is ANONYMOUS:  # the default "Any Remote" target: anonymous Read, Deploy/Cache
+            return ("read", "write")
         return self.developer_actions
 
     def _repo_keys(self) -> tuple[str, ...]:

@@ -38,6 +38,8 @@ class Managers:
     hash_lookup_broken: bool = False  # Nexus cannot resolve /packages/ links back upstream
     #: Typed after the catalog's base in Artifactory's remote URL ("/simple": the classic slip).
     remote_url_suffix: str = ""
+    #: Artifactory's "Allow Anonymous Access" (the env then gives no manager credentials).
+    anonymous_access: bool = False
     #: Artifactory Cloud's downloads: 302 to signed URLs on the storage's host.
     signed_downloads: bool = False
     #: The password Nexus's proxy stores for the catalog ("": the right one).
@@ -208,6 +210,16 @@ SCENARIOS = (
         manager="nexus",
         package_args=("requests", "--via", "manager"),
         package_ids=frozenset({"package.file-unreachable"}),
+    ),
+    Scenario(
+        "artifactory-anonymous",
+        "Artifactory allows anonymous access and pip is given no credentials: it gets what the "
+        "anonymous user may do.",
+        "pip install requests   # through Artifactory, no credentials",
+        "Successfully installed requests-2.32.3",
+        managers=Managers(anonymous_access=True),
+        manager="artifactory",
+        package_args=("requests", "--via", "manager", "--platform", "linux"),
     ),
     Scenario(
         "signed-downloads",

@@ -143,6 +143,7 @@ class Lab:
             base_url=self.base_url,
             developer_can_cache=managers.deploy_cache,
             signed_downloads=managers.signed_downloads,
+            anonymous_access=managers.anonymous_access,
         )
         nx = Nexus(
             self.dispatch,
@@ -202,8 +203,9 @@ class Lab:
             target["ASDIAG_MANAGER_URL"] = (
                 f"{self.base_url}/artifactory/api/pypi/{artifactory.VIRTUAL}/simple/"
             )
-            target["ASDIAG_MANAGER_USERNAME"] = artifactory.DEVELOPER.name
-            target["ASDIAG_MANAGER_PASSWORD"] = artifactory.DEVELOPER.password
+            if not scenario.managers.anonymous_access:
+                target["ASDIAG_MANAGER_USERNAME"] = artifactory.DEVELOPER.name
+                target["ASDIAG_MANAGER_PASSWORD"] = artifactory.DEVELOPER.password
             target["ASDIAG_ADMIN_USERNAME"] = artifactory.ADMIN.name
             target["ASDIAG_ADMIN_PASSWORD"] = artifactory.ADMIN.password
         elif scenario.manager == "nexus":

@@ -186,6 +186,7 @@ def test_the_cases_cover_every_manager_id() -> None:
         "manager.not-simple",
         "manager.upstream-auth-failed",
         "manager.remote-blocked",  # below, and the nexus-upstream-refused scenario
+        "manager.anonymous-access",  # below
         "manager.admin-api-forbidden",
         "manager.public-pypi-mixed",
         "manager.deploy-cache-missing",
@@ -333,3 +334,13 @@ def test_a_nexus_proxy_blocked_by_hand_is_named(lab: Lab, monkeypatch: pytest.Mo
         "nothing, and uncached packages answer 404."
     )
     assert blocked["detail"] == "Nexus says: Remote Manually Blocked"
+
+
+def test_anonymous_access_is_named(lab: Lab, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ASDIAG_MANAGER_USERNAME", raising=False)
+    monkeypatch.delenv("ASDIAG_MANAGER_PASSWORD", raising=False)
+    run = check_scenario(lab, monkeypatch, "artifactory-anonymous")
+    assert run.exit_code == 0, run.stdout
+    finding = manager_findings(run)["manager.anonymous-access"]
+    assert finding["severity"] == "info"
+    assert "answered its index without credentials" in str(finding["summary"])
