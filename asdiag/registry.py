@@ -600,12 +600,13 @@ KINDS: tuple[FindingKind, ...] = (
         S.FAIL,
         "The manager has no index at this URL for this user",
         "The manager's index URL answered 404: the repository key (Artifactory) or name (Nexus) "
-        "is wrong, the repository is not a PyPI one, or the user may not read it and the "
-        "manager hides what a user may not read (Artifactory's \"Hide Existence of "
-        "Unauthorized Resources\" answers 404 instead of 401 or 403). pip then says 'from "
-        "versions: none' for every package.",
+        "is wrong, the repository is not a PyPI one, or the manager hides what a user may not "
+        'read (Artifactory\'s "Hide Existence of Unauthorized Resources" answers 404 instead '
+        "of 401 or 403, also for a wrong password). pip then says 'from versions: none' for "
+        "every package.",
         "Check the repository key in the URL against the manager's list of repositories; if it "
-        "is right, give the user Read on it (Artifactory: a permission target naming it).",
+        "is right, check the manager password, then give the user Read on it (Artifactory: a "
+        "permission target naming it).",
     ),
     FindingKind(
         "manager.not-simple",

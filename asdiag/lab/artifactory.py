@@ -96,6 +96,9 @@ class Artifactory:
         self.signed_downloads = signed_downloads
         #: "Allow Anonymous Access": requests without credentials act as the user "anonymous".
         self.anonymous_access = anonymous_access
+        #: "Hide Existence of Unauthorized Resources": 404 where 401 or 403 would be (a test
+        #: turns it on).
+        self.hide_unauthorized = False
         self._stored: dict[str, bytes] = {}
         self._lock = threading.Lock()
 
@@ -119,6 +122,8 @@ class Artifactory:
         user = authenticate(request, (ADMIN, DEVELOPER))
         if user is None and self.anonymous_access:
             user = ANONYMOUS
+        if not isinstance(user, User) and self.hide_unauthorized and user is False:
+            return _errors(404, "Not Found")
         if not isinstance(user, User):
             message = "Authentication is required" if user is None else "Bad credentials"
             return _errors(401, message, ("WWW-Authenticate", f'Basic realm="{REALM}"'))

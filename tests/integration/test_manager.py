@@ -344,3 +344,20 @@ def test_anonymous_access_is_named(lab: Lab, monkeypatch: pytest.MonkeyPatch) ->
     finding = manager_findings(run)["manager.anonymous-access"]
     assert finding["severity"] == "info"
     assert "answered its index without credentials" in str(finding["summary"])
+
+
+def test_a_hidden_refusal_is_not_called_an_outage(
+    lab: Lab, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Artifactory hiding unauthorized resources answers a wrong password with 404 (pip#10016):
+    the index is not found for this user, which names the password among the causes."""
+    lab.load(BY_NAME["healthy"])
+    lab.apps.artifactory.hide_unauthorized = True
+    for key, value in lab.target().items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("ASDIAG_MANAGER_PASSWORD", "not-the-manager-Pw-1")
+    run = run_asdiag("check", "--format", "json", "--only", "manager")
+    assert run.exit_code == 1
+    findings = manager_findings(run)
+    assert set(findings) == {"manager.index-not-found"}
+    assert "not-the-manager-Pw-1" not in run.stdout
