@@ -51,6 +51,8 @@ class ProxyConfig:
     online: bool = True
     blocked: bool = False
     metadata_max_age_minutes: int = 1440
+    #: The remote cannot be reached at all (a test's fault): 502, then an auto-block.
+    unreachable: bool = False
 
 
 class Nexus:
@@ -217,6 +219,11 @@ class Nexus:
         if until > now:
             stamp = until.isoformat(timespec="milliseconds").replace("+00:00", "Z")
             return Outcome(404, message=f"Remote Auto Blocked until {stamp}")
+        if config is not None and config.unreachable:  # connection refused, timeout, TLS
+            seconds = _AUTO_BLOCK_STEPS[min(step, len(_AUTO_BLOCK_STEPS) - 1)]
+            with self._lock:
+                self._blocked[member] = (now + timedelta(seconds=seconds), step + 1)
+            return Outcome(502, message="Bad Gateway")
         outcome = fetch()
         status = outcome.status
         if status in (401, 407) or status >= 500:

@@ -1340,3 +1340,19 @@ def test_the_lab_nexus_answers_as_the_product_does(
         assert f"<title>{response.status_code} - Sonatype Nexus Repository</title>" in (
             response.text
         )
+
+
+def test_a_nexus_proxy_that_cannot_reach_its_upstream(
+    use: Callable[[str], Lab], client: httpx.Client
+) -> None:
+    real = _recorded_nexus("proxy-simple-project-upstream-unreachable.3.55-3.77")
+    lab = use("healthy")
+    configs = lab.apps.nexus.configs
+    configs["activestate"] = replace(configs["activestate"], unreachable=True)
+    url = f"{lab.base_url}/repository/activestate/simple/docopt/"
+    first = client.get(url, auth=NX_DEV)
+    assert first.status_code == real["status"] == 502
+    assert server_message(first.content, "text/html") == server_message(
+        str(real["body"]).encode(), "text/html"
+    )
+    assert "Remote Auto Blocked until" in client.get(url, auth=NX_DEV).text
