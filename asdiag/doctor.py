@@ -284,6 +284,7 @@ def audit_manager(settings: Settings, *, redactor: Redactor, environ: Mapping[st
         if problem is not None and problem.id not in (
             "manager.refused",
             "manager.index-not-found",
+            "manager.remote-blocked",
             "manager.not-simple",
         ):
             # Nothing usable answered there: no product to tell, no API to ask.

@@ -131,8 +131,16 @@ def root_problem(url: str, root: FetchResult) -> Finding | None:
             f"{'with' if sent else 'without'} the manager credentials.",
             evidence=evidence,
         )
+    message = said(root)
+    block = blocked(message)
+    if block is not None:  # a Nexus proxy as the manager URL, blocked
+        return kind("manager.remote-blocked").finding(
+            f"The Nexus proxy at {url} is {block.sentence}: it asks the catalog for nothing, "
+            "and uncached packages answer 404.",
+            detail=f"Nexus says: {message}",
+            evidence=evidence,
+        )
     if response.status == 404:
-        message = said(root)
         sent = any(e.sent_credentials for e in evidence)
         return kind("manager.index-not-found").finding(
             f"{url} answered 404 {'with' if sent else 'without'} the manager credentials.",
@@ -141,8 +149,16 @@ def root_problem(url: str, root: FetchResult) -> Finding | None:
         )
     if response.status != 200:
         retry = response.header("retry-after")
+        nexus = (response.header("server") or "").startswith("Nexus/")
+        meaning = _NEXUS_STATUSES.get(response.status, "") if nexus else ""
+        summary = f"{url} answered {response.status}{f'; Retry-After: {retry}' if retry else ''}."
+        if not meaning:
+            return kind("manager.unavailable").finding(summary, evidence=evidence)
         return kind("manager.unavailable").finding(
-            f"{url} answered {response.status}{f'; Retry-After: {retry}' if retry else ''}.",
+            summary,
+            detail=f"Nexus is up, and this proxy's {meaning}.",
+            remediation="Check the proxy's stored username and password for the catalog (or, for "
+            "502, that Nexus can reach it); Nexus blocks the proxy after such failures.",
             evidence=evidence,
         )
     parsed = parse_index_root(response.body, response.content_type)
@@ -265,9 +281,9 @@ def _fetching(
 
 #: What a Nexus proxy's own status says of its upstream (ProxyHandler, 3.38-3.77).
 _NEXUS_STATUSES = {
-    503: "its upstream answered 401, 402, 407 or a server error (Nexus answers 503 for those)",
-    502: "its upstream could not be reached (Nexus answers 502)",
-    404: "its upstream answered 403 or 404 for it, or it is not there",
+    503: "upstream answered 401, 402, 407 or a server error (Nexus answers 503 for those)",
+    502: "upstream could not be reached (Nexus answers 502)",
+    404: "upstream answered 403 or 404 for it, or it is not there",
 }
 
 
@@ -279,6 +295,7 @@ def _member_lines(seen: ManagerEvidence) -> list[str]:
         message = said(fetch)
         block = blocked(message)
         meaning = block.sentence if block is not None else _NEXUS_STATUSES.get(status or 0, "")
+        meaning = f"its {meaning}" if block is None and meaning else meaning
         lines.append(
             f"Asked directly, the proxy {member} answered {status or 'nothing'} for {project}"
             + (f": {meaning}" if meaning else "")

@@ -176,7 +176,9 @@ class Nexus:
     def _pypi(self, repo: str, rest: list[str]) -> Reply:
         members = self._members(repo)
         if rest == ["simple", ""]:
-            outcome = merge([self._member_root(m) for m in members], root=True)
+            # A group lists what its members list (empty when none answers); a proxy's root
+            # fails as its upstream does.
+            outcome = merge([self._member_root(m) for m in members], root=repo == GROUP)
             return _page(outcome, lambda: root_html(outcome.names))
         if rest[0] == "simple" and len(rest) in (2, 3) and rest[1]:
             project = rest[1]

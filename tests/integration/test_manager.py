@@ -329,9 +329,9 @@ def test_a_nexus_proxy_blocked_by_hand_is_named(lab: Lab, monkeypatch: pytest.Mo
     run = run_asdiag("check", "--format", "json", "--only", "manager")
     assert run.exit_code == 1
     blocked = manager_findings(run)["manager.remote-blocked"]
-    assert blocked["summary"] == (
-        f"The Nexus proxy {nexus.CATALOG_PROXY} is blocked by hand: it asks the catalog for "
-        "nothing, and uncached packages answer 404."
+    assert blocked["summary"] == (  # its index is blocked too
+        f"The Nexus proxy at {url} is blocked by hand: it asks the catalog for nothing, and "
+        "uncached packages answer 404."
     )
     assert blocked["detail"] == "Nexus says: Remote Manually Blocked"
 
@@ -361,3 +361,17 @@ def test_a_hidden_refusal_is_not_called_an_outage(
     findings = manager_findings(run)
     assert set(findings) == {"manager.index-not-found"}
     assert "not-the-manager-Pw-1" not in run.stdout
+
+
+def test_a_refusing_nexus_proxy_as_the_manager_url(
+    lab: Lab, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its index answers 503 for the refused upstream (Nexus is up), then its block's 404."""
+    url = f"{lab.base_url}/repository/{nexus.CATALOG_PROXY}/simple/"
+    first = check_scenario(lab, monkeypatch, "nexus-upstream-refused", ASDIAG_MANAGER_URL=url)
+    unavailable = manager_findings(first)["manager.unavailable"]
+    assert "Nexus is up, and this proxy's upstream answered 401" in str(unavailable["detail"])
+    assert "stored username and password" in str(unavailable["remediation"])
+    monkeypatch.setenv("ASDIAG_MANAGER_URL", url)
+    then = run_asdiag("check", "--format", "json", "--only", "manager")
+    assert "manager.remote-blocked" in manager_findings(then)
