@@ -24,10 +24,11 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-from asdiag.lab.scenarios import ORG_ID, ORG_PASSWORD
+from asdiag.lab.scenarios import ORG_ID, ORG_PASSWORD, SCENARIOS
 from asdiag.lab.server import Lab
 
 BIN = Path(sys.executable).parent
+DEMO_COUNT = sum(scenario.in_demo for scenario in SCENARIOS)
 
 
 def median(measure: Callable[[], float], runs: int) -> float:
@@ -75,7 +76,9 @@ def main() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "ASDIAG_", "UV_"))}
     env["PIP_CONFIG_FILE"] = os.devnull
     results = {
-        "asdiag demo (9 scenarios)": median(timed([str(BIN / "asdiag"), "demo"], env), runs),
+        f"asdiag demo ({DEMO_COUNT} scenarios)": median(
+            timed([str(BIN / "asdiag"), "demo"], env), runs
+        ),
         "asdiag lab serve, launch to banner": median(lambda: serve_until_banner(env), runs),
         "Lab() to first answer, in-process": median(lab_in_process, runs),
     }
