@@ -14,13 +14,21 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 from asdiag.checks.transport import page_problem
 from asdiag.evidence import FetchResult
 from asdiag.findings import Finding
 from asdiag.http import BasicCredentials, HttpClient
 from asdiag.registry import kind
-from asdiag.servers import Server, identify, most_telling, said, says_index_missing
+from asdiag.servers import (
+    Server,
+    identify,
+    layout_finding,
+    most_telling,
+    said,
+    says_index_missing,
+)
 from asdiag.simple_api import listed_projects
 
 
@@ -52,25 +60,19 @@ class RootAnswer:
     #: The server's own root when it was asked (``moved_to`` or not).
     elsewhere: FetchResult | None = None
 
-    @property
+    @cached_property
     def projects(self) -> tuple[str, ...] | None:
-        """The projects the root lists, when it is an index."""
+        """The projects the root lists, when it is an index: parsed once, since every missing
+        project of a run asks (a catalog's root lists thousands)."""
         return listed_projects(self.fetched)
 
     def layout_finding(self, index: Index) -> Finding | None:
         """``net.server-layout`` when the run moved to the server's own index path."""
         if self.moved_to is None:
             return None
-        return kind("net.server-layout").finding(
-            f"{self.server.label} serves this index at {self.moved_to.simple_url}; "
-            f"{index.simple_url} answered 404.",
-            detail=f"asdiag asked {self.moved_to.simple_url} for every package instead. "
-            f"A client given {index.simple_url} finds nothing there.",
-            remediation=f"Configure pip and uv with the index URL {self.moved_to.simple_url} "
-            "(pip's index-url, uv's [[tool.uv.index]] url); asdiag takes either that or the "
-            "base URL.",
-            evidence=self.fetched.exchanges,
-        )
+        found = self.moved_to.simple_url
+        used = f"asdiag asked {found} for every package instead."
+        return layout_finding(self.server, index.simple_url, found, used, self.fetched.exchanges)
 
 
 class IndexRoots:
@@ -97,10 +99,12 @@ class IndexRoots:
         fetched = self._get(index, "index-root")
         headers = dict(fetched.exchanges[0].headers) if fetched.exchanges else {}
         server = identify(index.simple_url, headers)
-        segment = index.simple_url.rstrip("/").rpartition("/")[2]
-        if fetched.status != 404 or server.index_segment == segment:
+        own = server.own_segment_after(
+            fetched.status, index.simple_url.rstrip("/").rpartition("/")[2]
+        )
+        if own is None:
             return RootAnswer(fetched, server)
-        moved = index.at_segment(server.index_segment)
+        moved = index.at_segment(own)
         elsewhere = self._get(moved, "index-root (the server's own path)")
         if elsewhere.status is None or elsewhere.status == 404:
             return RootAnswer(fetched, server, elsewhere=elsewhere)

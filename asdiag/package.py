@@ -745,12 +745,13 @@ def judge_page(
             )
         )
     response = fetched.response
-    block = blocked(said(fetched)) if fetched.status == 404 else None
+    message = said(fetched) if fetched.status == 404 else None
+    block = blocked(message)
     if block is not None:  # a blocked Nexus proxy's 404 says nothing about the project
         finding = kind("package.index-unavailable").finding(
             f"{url} answered 404: the Nexus proxy is {block.sentence} and asks the catalog for "
             "nothing; only cached packages install.",
-            detail=f"Nexus says: {said(fetched)}\nRun `asdiag check` with --manager-url for "
+            detail=f"Nexus says: {message}\nRun `asdiag check` with --manager-url for "
             "what made the upstream fail.",
             evidence=fetched.exchanges,
         )

@@ -42,14 +42,10 @@ def gather(
     evidence = replace(_ask(url, credentials, client), dns=dns, ca_bundle=ca_bundle)
     first = evidence.last
     server = evidence.server
-    if (
-        first is None
-        or first.status != 404
-        or server is None
-        or server.index_segment == url.index_segment
-    ):
+    own = server.own_segment_after(first.status, url.index_segment) if server and first else None
+    if first is None or server is None or own is None:
         return evidence
-    moved = url.at_segment(server.index_segment)
+    moved = url.at_segment(own)
     again = _ask(moved, credentials, client)
     # Any answer there but 404 (devpi's 403 to anonymous with a read ACL) shows the index is
     # there; what it then says with credentials is for the auth check to judge.

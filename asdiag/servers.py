@@ -19,8 +19,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from asdiag.evidence import FetchResult
+from asdiag.evidence import Exchange, FetchResult
+from asdiag.findings import Finding
 from asdiag.managers import detect
+from asdiag.registry import kind
 from asdiag.urls import CATALOG_HOSTS, Origin
 
 #: The longest server message quoted back to the user.
@@ -64,6 +66,25 @@ class Server:
     def index_segment(self) -> str:
         """The segment after the base where this server serves its index root."""
         return "+simple" if self.product == "devpi" else "simple"
+
+    def own_segment_after(self, status: int | None, segment: str) -> str | None:
+        """The segment to ask once after ``status`` at ``segment``: the server's own, when its
+        layout explains a 404 there (devpi's ``simple/``); else ``None``."""
+        return self.index_segment if status == 404 and segment != self.index_segment else None
+
+
+def layout_finding(
+    server: Server, asked: str, found: str, used: str, evidence: tuple[Exchange, ...]
+) -> Finding:
+    """``net.server-layout``: ``asked`` answered 404 and the server's own path ``found`` is the
+    index; ``used`` says what asdiag asked instead."""
+    return kind("net.server-layout").finding(
+        f"{server.label} serves this index at {found}; {asked} answered 404.",
+        detail=f"{used} A client given {asked} finds nothing there.",
+        remediation=f"Configure pip and uv with the index URL {found} (pip's index-url, uv's "
+        "[[tool.uv.index]] url); asdiag takes either that or the base URL.",
+        evidence=evidence,
+    )
 
 
 def identify(url: str, headers: Mapping[str, str]) -> Server:

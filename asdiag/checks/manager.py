@@ -132,14 +132,9 @@ def root_problem(url: str, root: FetchResult) -> Finding | None:
             evidence=evidence,
         )
     message = said(root)
-    block = blocked(message)
-    if block is not None:  # a Nexus proxy as the manager URL, blocked
-        return kind("manager.remote-blocked").finding(
-            f"The Nexus proxy at {url} is {block.sentence}: it asks the catalog for nothing, "
-            "and uncached packages answer 404.",
-            detail=f"Nexus says: {message}",
-            evidence=evidence,
-        )
+    blocked_root = remote_blocked(f"at {url}", root)  # a Nexus proxy as the manager URL
+    if blocked_root is not None:
+        return blocked_root
     if response.status == 404:
         sent = any(e.sent_credentials for e in evidence)
         return kind("manager.index-not-found").finding(
@@ -232,12 +227,13 @@ def _fetching(
         if (fetch.status in upstream_failed or fetch.status not in BUSY_STATUSES)
         and page_problem(fetch, name) is None
     ]
-    served = [name for name, fetch in answered if bool(listed_files(fetch))]
+    files = {name: listed_files(fetch) for name, fetch in answered}  # each page parsed once
+    served = [name for name, _ in answered if files[name]]
     # A Nexus group answers 200 with an empty page when no member could fetch the project.
     refused = [
         (name, "200, no files" if fetch.status == 200 else str(fetch.status))
         for name, fetch in answered
-        if fetch.status in (401, 403, 404, *upstream_failed) or listed_files(fetch) == 0
+        if fetch.status in (401, 403, 404, *upstream_failed) or files[name] == 0
     ]
     if catalog is None or not refused:
         return []
@@ -310,19 +306,23 @@ def _blocked(seen: ManagerEvidence) -> list[Finding]:
     asked through the manager URL (a proxy) or the members asked directly (behind a group)."""
     answers = [(seen.info.repository, fetch) for _, fetch in seen.pages]
     answers += [(member, fetch) for member, _, fetch in seen.member_probes]
-    for repository, fetch in answers:
-        block = blocked(said(fetch))
-        if block is None:
-            continue
-        return [
-            kind("manager.remote-blocked").finding(
-                f"The Nexus proxy {repository} is {block.sentence}: it asks the catalog for "
-                "nothing, and uncached packages answer 404.",
-                detail=f"Nexus says: {said(fetch)}",
-                evidence=fetch.exchanges,
-            )
-        ]
-    return []
+    found = (remote_blocked(repository, fetch) for repository, fetch in answers)
+    return [finding for finding in found if finding is not None][:1]
+
+
+def remote_blocked(which: str, fetch: FetchResult) -> Finding | None:
+    """``manager.remote-blocked`` when ``fetch`` is a Nexus proxy's "Remote ... Blocked" 404;
+    ``which`` names the proxy ("activestate", "at <url>")."""
+    message = said(fetch)
+    block = blocked(message)
+    if block is None:
+        return None
+    return kind("manager.remote-blocked").finding(
+        f"The Nexus proxy {which} is {block.sentence}: it asks the catalog for nothing, and "
+        "uncached packages answer 404.",
+        detail=f"Nexus says: {message}",
+        evidence=fetch.exchanges,
+    )
 
 
 def _files(seen: ManagerEvidence) -> list[Finding]:

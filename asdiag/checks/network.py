@@ -10,6 +10,7 @@ from asdiag.checks.transport import CONNECTION_IDS, failure_finding
 from asdiag.evidence import FailureKind, FetchResult
 from asdiag.findings import Finding, Severity
 from asdiag.registry import kind
+from asdiag.servers import layout_finding
 
 #: What blocks the checks after ``connect``: any catalog probe that got no usable answer.
 CONNECT_BLOCKING = CONNECTION_IDS
@@ -97,16 +98,9 @@ def _server_findings(ctx: Context) -> list[Finding]:
     moved = ctx.evidence.relocation
     if moved is not None and moved.found:
         asked = moved.first.exchanges[0].url if moved.first.exchanges else ""
+        used = f"The checks below used {moved.tried}."
         findings.append(
-            kind("net.server-layout").finding(
-                f"{moved.server.label} serves this index at {moved.tried}; {asked} answered 404.",
-                detail="The checks below used "
-                f"{moved.tried}. A client given {asked} finds nothing there.",
-                remediation=f"Configure pip and uv with the index URL {moved.tried} "
-                f"(pip's index-url, uv's [[tool.uv.index]] url); asdiag takes either that or "
-                "the base URL.",
-                evidence=moved.first.exchanges,
-            )
+            layout_finding(moved.server, asked, moved.tried, used, moved.first.exchanges)
         )
     return findings
 

@@ -222,16 +222,12 @@ class Nexus:
             stamp = until.isoformat(timespec="milliseconds").replace("+00:00", "Z")
             return Outcome(404, message=f"Remote Auto Blocked until {stamp}")
         if config is not None and config.unreachable:  # connection refused, timeout, TLS
-            seconds = _AUTO_BLOCK_STEPS[min(step, len(_AUTO_BLOCK_STEPS) - 1)]
-            with self._lock:
-                self._blocked[member] = (now + timedelta(seconds=seconds), step + 1)
+            self._block(member, now, step)
             return Outcome(502, message="Bad Gateway")
         outcome = fetch()
         status = outcome.status
         if status in (401, 407) or status >= 500:
-            seconds = _AUTO_BLOCK_STEPS[min(step, len(_AUTO_BLOCK_STEPS) - 1)]
-            with self._lock:
-                self._blocked[member] = (now + timedelta(seconds=seconds), step + 1)
+            self._block(member, now, step)
             return Outcome(503, message="Service Unavailable")
         if status == 402:
             return Outcome(503, message="Service Unavailable")
@@ -240,6 +236,12 @@ class Nexus:
         with self._lock:
             self._blocked.pop(member, None)  # a success resets the block
         return outcome
+
+    def _block(self, member: str, now: datetime, step: int) -> None:
+        """Start the proxy's next auto-block: each lasts the next step of the sequence."""
+        seconds = _AUTO_BLOCK_STEPS[min(step, len(_AUTO_BLOCK_STEPS) - 1)]
+        with self._lock:
+            self._blocked[member] = (now + timedelta(seconds=seconds), step + 1)
 
     def _download(self, members: tuple[str, ...], project: str, filename: str) -> Reply:
         for member in members:
