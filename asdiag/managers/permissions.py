@@ -114,36 +114,38 @@ def decide(
             repository, user, True, admin=f"the group {admin_group} has admin privileges"
         )
     grants = tuple(_grants(principal, targets, repository, rclass))
-    whole = [g for g in grants if DEPLOY_CACHE in g.actions and not g.partial]
-    if whole:
+    if any(DEPLOY_CACHE in g.actions and not g.partial for g in grants):
         return Decision(repository, user, True, grants)
+    why = _why_undecided(principal, grants)
+    return Decision(repository, user, None if why else False, grants, undecided=why)
+
+
+def _why_undecided(principal: Principal, grants: Sequence[Grant]) -> str:
+    """What keeps a user without a whole-repository Deploy/Cache grant from being a plain
+    "missing" ("" when nothing does)."""
     partial = [g for g in grants if DEPLOY_CACHE in g.actions]
     if partial:
-        return Decision(
-            repository, user, None, grants,
-            undecided=f"the target {partial[0].target} grants Deploy/Cache only within its "
-            "include/exclude patterns, which may leave out the paths the catalog's packages use",
-        )  # fmt: skip
+        return (
+            f"the target {partial[0].target} grants Deploy/Cache only within its include/exclude "
+            "patterns, which may leave out the paths the catalog's packages use"
+        )
     if principal.groups is None:
-        return Decision(
-            repository, user, None, grants,
-            undecided=f"the user's groups could not be read ({principal.unread or 'unknown'}); "
-            "a group may grant Deploy/Cache",
-        )  # fmt: skip
+        return (
+            f"the user's groups could not be read ({principal.unread or 'unknown'}); a group "
+            "may grant Deploy/Cache"
+        )
     stronger = [g for g in grants if {"delete", "manage"} & set(g.actions)]
     if stronger:
-        return Decision(
-            repository, user, None, grants,
-            undecided=f"the target {stronger[0].target} grants {'/'.join(stronger[0].actions)} "
-            "without write; Artifactory's UI adds Deploy/Cache with them, its API may not",
-        )  # fmt: skip
+        return (
+            f"the target {stronger[0].target} grants {'/'.join(stronger[0].actions)} without "
+            "write; Artifactory's UI adds Deploy/Cache with them, its API may not"
+        )
     if principal.admin is None and not grants:
-        return Decision(
-            repository, user, None, grants,
-            undecided="no target grants the user anything, and whether the user is an "
-            f"administrator could not be read ({principal.unread or 'unknown'})",
-        )  # fmt: skip
-    return Decision(repository, user, False, grants)
+        return (
+            "no target grants the user anything, and whether the user is an administrator "
+            f"could not be read ({principal.unread or 'unknown'})"
+        )
+    return ""
 
 
 def _grants(
